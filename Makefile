@@ -1,0 +1,42 @@
+# One-command set-up on Debian/Ubuntu: `make demo` counts the bundled samples, `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+APT_PACKAGES := poppler-utils
+
+.PHONY: demo test lint bench system clean
+
+$(BIN)/scanner: pyproject.toml
+	$(MAKE) system
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# System packages the scanner needs (poppler's pdftoppm for PDF scans), installed only when missing.
+system:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+demo: $(BIN)/scanner
+	rm -f out/demo.db out/demo.db-wal out/demo.db-shm
+	mkdir -p out
+	$(BIN)/scanner scan --db out/demo.db --template templates/uy-ban-thuong-vu-12 samples/
+	$(BIN)/scanner tally --db out/demo.db --format table
+
+test: $(BIN)/scanner
+	$(BIN)/python -m pytest -q
+
+lint: $(BIN)/scanner
+	$(BIN)/ruff check scanner tests bench
+	$(BIN)/mypy scanner
+
+bench: $(BIN)/scanner
+	$(BIN)/python bench/throughput.py
+
+clean:
+	rm -rf $(VENV) out scans

@@ -1,0 +1,44 @@
+"""Turn box scores into one decision per row.  The only place the mark thresholds are applied."""
+
+from __future__ import annotations
+
+from .model import Reading, RowDecision, RowScores
+from .settings import Thresholds
+
+# Review reasons, as stored and shown to reviewers.
+MARGINAL_MARK = "marginal_mark"  # a box between the marginal and definite fill
+MULTIPLE_MARKS = "multiple_marks"  # two or more marked boxes: an overvote or a correction
+PAGE_CODE_UNREAD = "page_code_unreadable"  # the page was identified from its marks alone
+
+
+def classify_row(row: RowScores, thresholds: Thresholds, page_reasons: tuple[str, ...] = ()) -> RowDecision:
+    """One row's decision.
+
+    >>> from scanner.model import BoxScore
+    >>> box = lambda level, fill: BoxScore(level, fill, fill, 0.0, 0.0, 0.0)
+    >>> classify_row(RowScores(0, (box(0, 0.0), box(1, 0.3), box(2, 0.0))), Thresholds()).level
+    1
+    >>> classify_row(RowScores(0, (box(0, 0.3), box(1, 0.3), box(2, 0.0))), Thresholds()).reasons
+    ('multiple_marks',)
+    """
+    marked = [b for b in row.boxes if b.fill >= thresholds.definite_fill]
+    marginal = [b for b in row.boxes if thresholds.marginal_fill <= b.fill < thresholds.definite_fill]
+    reasons: list[str] = list(page_reasons)
+    if marginal:
+        reasons.append(MARGINAL_MARK)
+    if len(marked) >= 2:
+        if thresholds.multi_mark_to_review:
+            reasons.append(MULTIPLE_MARKS)
+        return RowDecision(row.official_index, Reading.MULTI, None, tuple(reasons))
+    if len(marked) == 1:
+        return RowDecision(row.official_index, Reading.LEVEL, marked[0].level, tuple(reasons))
+    if marginal:
+        strongest = max(marginal, key=lambda b: b.fill)
+        return RowDecision(row.official_index, Reading.LEVEL, strongest.level, tuple(reasons))
+    return RowDecision(row.official_index, Reading.BLANK, None, tuple(reasons))
+
+
+def classify_page(
+    rows: tuple[RowScores, ...], thresholds: Thresholds, page_reasons: tuple[str, ...] = ()
+) -> tuple[RowDecision, ...]:
+    return tuple(classify_row(r, thresholds, page_reasons) for r in rows)

@@ -1,0 +1,289 @@
+"""The ``scanner`` command line: template, simulate, scan, tally, export.
+
+Exit codes: 0 success; 1 an error that stopped the command (message on stderr);
+2 wrong usage; 3 the scan finished but some files or pages could not be used
+(they are stored with their reason and wait for review; every other page counted);
+130 interrupted (everything stored so far is kept: run the same command again).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import report, templatefile
+from .ballotpdf import missing_glyphs, render_pdf
+from .errors import ScannerError
+from .layout import layout_ballot
+from .load import discover, inspect_file
+from .model import DEFAULT_LEVELS, BallotTemplate, PageRef
+from .officials import read_officials
+from .pipeline import ReadContext, read_pages
+from .store import Store
+from .tally import tally
+
+EXIT_UNUSABLE = 3
+EXIT_INTERRUPTED = 130
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="scanner")
+def cli() -> None:
+    """Print confidence-vote ballots, scan the marked stack and count it.
+
+    \b
+    scanner template new officials.csv --title "Lấy phiếu tín nhiệm ..." --out templates/tinh-uy/
+    scanner scan --db count.db --template templates/tinh-uy scans/
+    scanner tally --db count.db
+    """
+
+
+@cli.group()
+def template() -> None:
+    """Make ballot templates (template.json and a printable ballot.pdf)."""
+
+
+@template.command("new")
+@click.argument("officials", type=click.Path(path_type=Path))
+@click.option("--title", required=True, help="The vote's title, printed under the heading.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Folder to write into.")
+@click.option("--levels", default=";".join(DEFAULT_LEVELS), show_default=True,
+              help="2 to 5 levels, separated by ';'.")
+@click.option("--force", is_flag=True, help="Overwrite a template already in the folder.")
+def template_new(officials: Path, title: str, out: Path, levels: str, force: bool) -> None:
+    """Lay out a ballot for the officials listed in OFFICIALS (CSV or XLSX).
+
+    The file needs the columns STT, Họ và tên, Chức vụ (or stt, ho_ten, chuc_vu).
+
+    \b
+    Example:
+      scanner template new officials.csv --title "Lấy phiếu tín nhiệm năm 2026" --out templates/tinh-uy/
+    """
+    if (out / templatefile.TEMPLATE_FILE).exists() and not force:
+        raise click.ClickException(f"{out} already holds a template; pass --force to replace it")
+    people = read_officials(officials)
+    level_names = tuple(x.strip() for x in levels.split(";") if x.strip())
+    text = title + "".join(level_names) + "".join(o.name + o.position for o in people)
+    if missing := missing_glyphs(text):
+        raise click.ClickException(f"the ballot font cannot print: {' '.join(sorted(missing))}")
+    try:
+        ballot = layout_ballot(title, people, level_names)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    path = templatefile.save(ballot, out)
+    (out / templatefile.PDF_FILE).write_bytes(render_pdf(ballot))
+    click.echo(f"{len(people)} officials, {len(ballot.pages)} page(s) per ballot, template {ballot.short_id}")
+    click.echo(f"Wrote {path} and {out / templatefile.PDF_FILE}")
+
+
+@cli.command()
+@click.argument("template_dir", type=click.Path(path_type=Path))
+@click.option("--ballots", default=100, show_default=True, type=click.IntRange(1))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Folder for the scans.")
+@click.option("--truth", type=click.Path(path_type=Path), help="Write every row's intended reading here (JSON).")
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--format", "formats", default="jpeg", show_default=True,
+              help="jpeg, png, tiff, tiff-g4, pdf, or several separated by commas (cycled per file).")
+@click.option("--dpi", "dpis", default="200", show_default=True, help="Resolution; several separated by commas.")
+@click.option("--skew", default=3.0, show_default=True, help="Largest skew, degrees.")
+@click.option("--upside-down", default=0.1, show_default=True, help="Share of sheets fed upside-down.")
+@click.option("--sideways", default=0.0, show_default=True, help="Share of sheets fed turned a quarter.")
+@click.option("--blank-rate", default=0.02, show_default=True, help="Share of rows left blank.")
+@click.option("--multi-rate", default=0.01, show_default=True, help="Share of rows with two marks.")
+@click.option("--sheets-per-file", default=25, show_default=True, type=click.IntRange(1))
+def simulate(template_dir: Path, ballots: int, out: Path, truth: Path | None, seed: int, formats: str, dpis: str,
+             skew: float, upside_down: float, sideways: float, blank_rate: float, multi_rate: float,
+             sheets_per_file: int) -> None:
+    """Write simulated marked ballots of TEMPLATE_DIR as scans, for tests and demos.
+
+    \b
+    Example:
+      scanner simulate templates/tinh-uy --ballots 300 --out scans/ --truth truth.json --seed 7
+    """
+    from .simulate import FORMATS, SimOptions, simulate as run, truth_document
+
+    chosen = tuple(f.strip() for f in formats.split(","))
+    if bad := [f for f in chosen if f not in FORMATS]:
+        raise click.BadParameter(f"unknown format {bad[0]!r}; choose from {', '.join(FORMATS)}", param_hint="--format")
+    opts = SimOptions(
+        ballots=ballots, seed=seed, formats=chosen, dpis=tuple(int(d) for d in dpis.split(",")),
+        sheets_per_file=sheets_per_file, skew_deg=skew, upside_down=upside_down, sideways=sideways,
+        blank_rate=blank_rate, multi_rate=multi_rate,
+    )
+    ballot = templatefile.load(template_dir)
+    written = []
+    with click.progressbar(length=ballots, label="Simulating", file=sys.stderr) as bar:
+        for b in run(ballot, out, opts):
+            written.append(b)
+            bar.update(1)
+    if truth:
+        truth.parent.mkdir(parents=True, exist_ok=True)
+        truth.write_text(truth_document(ballot, opts, written), encoding="utf-8")
+    click.echo(f"Wrote {ballots} ballots ({ballots * len(ballot.pages)} sheets) to {out}")
+
+
+def _templates(store: Store, paths: tuple[Path, ...]) -> tuple[BallotTemplate, ...]:
+    given = [templatefile.load(p) for p in paths]
+    for t in given:
+        store.add_template(t)
+    known = store.templates()
+    if not known:
+        raise click.ClickException("no template: pass --template DIR (a folder made by 'scanner template new')")
+    return tuple(known.values())
+
+
+@cli.command()
+@click.option("--db", "db", required=True, type=click.Path(path_type=Path), help="The count database (created if new).")
+@click.option("--template", "template_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="Template folder; repeat for several. Templates used before are remembered by the database.")
+@click.option("--workers", default=os.cpu_count() or 1, show_default="all cores", type=click.IntRange(1))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def scan(db: Path, template_dirs: tuple[Path, ...], workers: int, paths: tuple[Path, ...]) -> None:
+    """Read scanned ballots (PDF, TIFF, JPEG, PNG, or folders of them) into the count database.
+
+    Files already scanned (same content) are skipped, and an interrupted scan continues
+    where it stopped. Doubtful rows and unusable pages are stored for review, never counted.
+
+    \b
+    Example:
+      scanner scan --db count.db --template templates/tinh-uy scans/
+    """
+    if missing := [p for p in paths if not p.exists()]:
+        raise click.ClickException(f"no such file or folder: {missing[0]}")
+    started = time.perf_counter()
+    with Store(db, create=True) as store:
+        ctx = ReadContext(_templates(store, template_dirs))
+        files, skipped_types = discover(paths)
+        tasks: list[tuple[PageRef, str]] = []
+        remaining: dict[str, int] = {}
+        seen: set[str] = set()
+        already = 0
+        unusable_now: list[tuple[str, int, str]] = []
+        with click.progressbar(files, label="Checking files", file=sys.stderr) as bar:
+            for path in bar:
+                f = inspect_file(path)
+                if f.sha256 and f.sha256 in seen:
+                    already += 1
+                    continue
+                seen.add(f.sha256)
+                state = store.file_state(f.sha256) if f.sha256 else None
+                if state is not None and state.status != "scanning":
+                    already += 1
+                    continue
+                store.begin_file(f)
+                if f.error:
+                    unusable_now.append((f.path, 0, f.error))
+                    continue
+                todo = [i for i in range(f.page_count) if state is None or i not in state.pages_done]
+                remaining[f.sha256] = len(todo)
+                if not todo:
+                    store.finish_file(f.sha256)
+                tasks += [(PageRef(f.path, f.sha256, i), f.kind) for i in todo]
+        rows = review = 0
+        read_started = time.perf_counter()
+        try:
+            with click.progressbar(length=len(tasks), label="Reading pages", file=sys.stderr) as bar:
+                for result in read_pages(tasks, ctx, min(workers, max(len(tasks), 1))):
+                    store.save_page(result)
+                    if result.status == "unusable":
+                        unusable_now.append((result.ref.path, result.ref.page_index + 1, result.detail))
+                    rows += len(result.decisions)
+                    review += sum(d.needs_review for d in result.decisions)
+                    remaining[result.ref.file_sha256] -= 1
+                    if remaining[result.ref.file_sha256] == 0:
+                        store.finish_file(result.ref.file_sha256)
+                    bar.update(1)
+        except KeyboardInterrupt:
+            click.echo("\nInterrupted. Every page read so far is stored; run the same command to continue.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        seconds = time.perf_counter() - started
+        pages = len(tasks)
+        rate = pages / max(time.perf_counter() - read_started, 1e-9)
+        click.echo(f"Pages read: {pages} in {seconds:.1f} s ({rate:.1f} pages/s, {workers} worker(s))")
+        click.echo(f"Rows counted: {rows - review}; rows for review: {review}")
+        if already:
+            click.echo(f"Files skipped, already scanned: {already}")
+        if skipped_types:
+            click.echo(f"Files ignored (not PDF/TIFF/JPEG/PNG): {len(skipped_types)}")
+        if unusable_now:
+            click.echo(f"Unusable pages: {len(unusable_now)} (stored for review, not counted)")
+            for path, page, detail in unusable_now:
+                click.echo(f"  {path}" + (f", page {page}" if page else "") + f": {detail}")
+        totals = store.counts()
+        click.echo(
+            f"Database {db}: {totals['pages']} pages, {totals['rows']} rows, "
+            f"{len(store.review_rows())} row(s) and {store.pages_pending()} page(s) awaiting review"
+        )
+    if unusable_now:
+        sys.exit(EXIT_UNUSABLE)
+
+
+@cli.command("tally")
+@click.option("--db", "db", required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--out", "out", type=click.Path(path_type=Path), help="Write to this file instead of the screen.")
+def tally_command(db: Path, fmt: str, out: Path | None) -> None:
+    """Count the ballots: per official, each level's count and percentage of ballots collected.
+
+    Rows awaiting review are not counted; while any remain the count is marked PROVISIONAL.
+
+    \b
+    Example:
+      scanner tally --db count.db --format csv --out ket-qua.csv
+    """
+    with Store(db) as store:
+        result = tally(store.templates(), store.tally_rows(), store.pages_pending())
+    text = {"table": report.table, "csv": report.to_csv, "json": report.to_json}[fmt](result)
+    if out:
+        out.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        click.echo(f"Wrote {out}" + (" (provisional)" if result.provisional else ""))
+    else:
+        click.echo(text)
+
+
+@cli.command()
+@click.option("--db", "db", required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("--out", "out", type=click.Path(path_type=Path), help="Write to this file instead of the screen.")
+def export(db: Path, fmt: str, out: Path | None) -> None:
+    """Export every page with its rows, decisions and box scores, one JSON object per line.
+
+    The format is described in docs/export-format.md.
+
+    \b
+    Example:
+      scanner export --db count.db --format jsonl --out pages.jsonl
+    """
+    import json
+
+    with Store(db) as store:
+        lines = (json.dumps(p, ensure_ascii=False, sort_keys=True) + "\n" for p in store.export_pages())
+        if out:
+            with out.open("w", encoding="utf-8") as f:
+                f.writelines(lines)
+        else:
+            for line in lines:
+                click.echo(line, nl=False)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except ScannerError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("\nInterrupted.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+
+

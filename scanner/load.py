@@ -1,0 +1,194 @@
+"""Find scan files and decode their pages, one page at a time.
+
+This is the only module that decodes image files.  A stack is first listed as
+:class:`ScanFile` records (path, content hash, kind, page count) without decoding
+any pixels; each page is then decoded on its own by :func:`load_page`, so memory
+does not grow with the size of the stack.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from .model import PageImage, PageRef, Unreadable
+
+A4_LONG_SIDE_MM = 297.0
+SUFFIXES = {".pdf": "pdf", ".tif": "tiff", ".tiff": "tiff", ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png"}
+PDF_RENDER_DPI = 200  # pages of a PDF are rendered at this resolution before reading
+
+
+@dataclass(frozen=True)
+class ScanFile:
+    path: str
+    sha256: str
+    size_bytes: int
+    kind: str  # pdf, tiff, jpeg, png, or "" when not a recognised image
+    page_count: int  # 0 when the file cannot be opened
+    error: str = ""  # why the file cannot be read at all
+
+
+def sniff_kind(head: bytes) -> str:
+    """The file kind from its first bytes.
+
+    >>> sniff_kind(b"%PDF-1.7"), sniff_kind(b"\\xff\\xd8\\xff\\xe0"), sniff_kind(b"II*\\x00")
+    ('pdf', 'jpeg', 'tiff')
+    """
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tiff"
+    return ""
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """Scan files under ``paths`` (folders recursively), sorted; and files skipped for their type."""
+    found: list[Path] = []
+    skipped: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.name.startswith("."):
+                    continue
+                (found if child.suffix.lower() in SUFFIXES else skipped).append(child)
+        else:
+            found.append(path)  # named explicitly: its content decides
+    return found, skipped
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def inspect_file(path: Path) -> ScanFile:
+    """Hash the file and count its pages without decoding pixels."""
+    try:
+        size = path.stat().st_size
+        sha = file_sha256(path)
+        with path.open("rb") as f:
+            head = f.read(16)
+    except OSError as exc:
+        return ScanFile(str(path), "", 0, "", 0, f"cannot read the file: {exc.strerror or exc}")
+    kind = sniff_kind(head)
+    if size == 0:
+        return ScanFile(str(path), sha, 0, "", 0, "the file is empty")
+    if not kind:
+        return ScanFile(str(path), sha, size, "", 0, "not a PDF, TIFF, JPEG or PNG file")
+    try:
+        pages = _count_pages(path, kind)
+    except (OSError, ValueError, RuntimeError) as exc:
+        return ScanFile(str(path), sha, size, kind, 0, f"cannot open the {kind.upper()} file: {exc}")
+    if pages < 1:
+        return ScanFile(str(path), sha, size, kind, 0, f"the {kind.upper()} file has no pages")
+    return ScanFile(str(path), sha, size, kind, pages)
+
+
+def _count_pages(path: Path, kind: str) -> int:
+    if kind == "pdf":
+        from pdf2image import pdfinfo_from_path
+        from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
+
+        try:
+            return int(pdfinfo_from_path(str(path))["Pages"])
+        except PDFInfoNotInstalledError as exc:
+            raise RuntimeError("poppler-utils is not installed (run 'make' or apt-get install poppler-utils)") from exc
+        except (PDFPageCountError, PDFSyntaxError, KeyError) as exc:
+            raise ValueError(str(exc).strip().splitlines()[-1] if str(exc).strip() else "damaged PDF") from exc
+    if kind == "tiff":
+        from PIL import Image
+
+        with Image.open(path) as image:
+            return int(getattr(image, "n_frames", 1))
+    return 1
+
+
+def _reduce(pixels: np.ndarray, max_px_per_mm: float) -> tuple[np.ndarray, float]:
+    px_per_mm = max(pixels.shape) / A4_LONG_SIDE_MM
+    if px_per_mm > max_px_per_mm * 1.05:
+        scale = max_px_per_mm / px_per_mm
+        pixels = cv2.resize(pixels, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        px_per_mm = max(pixels.shape) / A4_LONG_SIDE_MM
+    return pixels, px_per_mm
+
+
+def _decode_single(data: bytes, kind: str) -> np.ndarray | str:
+    if kind == "jpeg" and b"\xff\xd9" not in data[-64:]:
+        # libjpeg fills a truncated image with grey, which would read as ink
+        return "the JPEG file is truncated (no end-of-image marker)"
+    pixels = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+    if pixels is None:
+        return f"the {kind.upper()} file is damaged and cannot be decoded"
+    return pixels
+
+
+def _decode_tiff_frame(path: Path, index: int) -> np.ndarray:
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image.seek(index)
+        frame = image.convert("L")
+        frame.load()
+        return np.asarray(frame)
+
+
+def _render_pdf_page(path: Path, index: int) -> np.ndarray:
+    from pdf2image import convert_from_path
+
+    images = convert_from_path(str(path), dpi=PDF_RENDER_DPI, first_page=index + 1, last_page=index + 1, grayscale=True)
+    if not images:
+        raise ValueError("poppler rendered no image")
+    return np.asarray(images[0].convert("L"))
+
+
+def load_page(ref: PageRef, kind: str, max_px_per_mm: float) -> tuple[PageImage, bytes] | Unreadable:
+    """Decode one page as grayscale, reduced to at most ``max_px_per_mm``.
+
+    Returns the page and, for single-image JPEG and PNG files, the file's own bytes
+    (kept as the page's stored image); otherwise empty bytes.
+    """
+    path = Path(ref.path)
+    original = b""
+    try:
+        if kind in ("jpeg", "png"):
+            original = path.read_bytes()
+            decoded = _decode_single(original, kind)
+            if isinstance(decoded, str):
+                return Unreadable("unreadable_file", decoded)
+            pixels = decoded
+        elif kind == "tiff":
+            pixels = _decode_tiff_frame(path, ref.page_index)
+        elif kind == "pdf":
+            pixels = _render_pdf_page(path, ref.page_index)
+        else:
+            return Unreadable("unreadable_file", "not a PDF, TIFF, JPEG or PNG file")
+    except (OSError, ValueError, EOFError, SyntaxError) as exc:
+        return Unreadable("unreadable_file", f"page {ref.page_index + 1} cannot be decoded: {exc}")
+    except Exception as exc:  # pdf2image wraps poppler failures in several exception types
+        if exc.__class__.__module__.startswith("pdf2image"):
+            return Unreadable("unreadable_file", f"page {ref.page_index + 1} cannot be rendered: {exc}")
+        raise
+    if min(pixels.shape) < 200:
+        return Unreadable("too_small", f"the image is only {pixels.shape[1]}x{pixels.shape[0]} pixels")
+    reduced, px_per_mm = _reduce(np.ascontiguousarray(pixels), max_px_per_mm)
+    if reduced is not pixels:
+        original = b""  # the stored image must be the one that was read
+    return PageImage(ref, reduced, px_per_mm), original
+
+
+def iter_refs(files: Iterable[ScanFile]) -> Iterator[tuple[PageRef, str]]:
+    for f in files:
+        for index in range(f.page_count):
+            yield PageRef(f.path, f.sha256, index), f.kind

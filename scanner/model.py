@@ -1,0 +1,217 @@
+"""Frozen records passed between the stages.
+
+Geometry is in millimetres from the page's top-left corner, as printed upright.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+import numpy as np
+
+SCHEMA = "scanner.template/1"
+DEFAULT_LEVELS = ("Tín nhiệm cao", "Tín nhiệm", "Tín nhiệm thấp")
+MIN_LEVELS = 2
+MAX_LEVELS = 5
+MAX_OFFICIALS = 60
+
+
+@dataclass(frozen=True)
+class Rect:
+    """An axis-aligned rectangle in millimetres."""
+
+    x_mm: float
+    y_mm: float
+    w_mm: float
+    h_mm: float
+
+    @property
+    def cx_mm(self) -> float:
+        return self.x_mm + self.w_mm / 2
+
+    @property
+    def cy_mm(self) -> float:
+        return self.y_mm + self.h_mm / 2
+
+
+@dataclass(frozen=True)
+class Official:
+    """One row of the ballot: người được lấy phiếu."""
+
+    stt: int
+    name: str
+    position: str
+
+
+@dataclass(frozen=True)
+class Marker:
+    """An ArUco registration mark; ``corner`` is 0 top-left, 1 top-right, 2 bottom-right, 3 bottom-left."""
+
+    marker_id: int
+    corner: int
+    rect: Rect
+
+
+@dataclass(frozen=True)
+class CodeStrip:
+    """Where the page code's bits are printed: ``bits`` cells side by side from ``x_mm``."""
+
+    x_mm: float
+    y_mm: float
+    cell_w_mm: float
+    cell_h_mm: float
+    bits: int
+
+
+@dataclass(frozen=True)
+class BallotRow:
+    """One official's row on a page: the printed name area and one box per level."""
+
+    official_index: int  # index into BallotTemplate.officials
+    name_rect: Rect
+    boxes: tuple[Rect, ...]  # one per level, in level order
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    number: int  # 1-based
+    markers: tuple[Marker, ...]
+    code_strips: tuple[CodeStrip, ...]
+    rows: tuple[BallotRow, ...]
+
+
+@dataclass(frozen=True)
+class BallotTemplate:
+    """Everything the printer and the reader need; ``fingerprint`` is the SHA-256 of the rest."""
+
+    title: str
+    levels: tuple[str, ...]
+    officials: tuple[Official, ...]
+    page_width_mm: float
+    page_height_mm: float
+    marker_dictionary: str
+    box_line_mm: float
+    pages: tuple[PageLayout, ...]
+    fingerprint: str = ""
+
+    @property
+    def code_id(self) -> int:
+        """The 32 bits of the fingerprint that the printed page code carries."""
+        return int(self.fingerprint[:8], 16)
+
+    @property
+    def short_id(self) -> str:
+        return self.fingerprint[:8].upper()
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """Where a page comes from: a file (by path and content hash) and the page's index in it."""
+
+    path: str
+    file_sha256: str
+    page_index: int  # 0-based
+
+
+@dataclass(frozen=True, eq=False)
+class PageImage:
+    ref: PageRef
+    pixels: np.ndarray  # uint8 grayscale, rows x columns
+    px_per_mm: float  # estimated from the image size, assuming the scan shows the whole A4 sheet
+
+
+class Orientation(int, Enum):
+    """How far the page is turned clockwise in the image, in degrees."""
+
+    UPRIGHT = 0
+    RIGHT = 90
+    UPSIDE_DOWN = 180
+    LEFT = 270
+
+
+@dataclass(frozen=True, eq=False)
+class Alignment:
+    """A page found on the image: which template page, and the map from page millimetres to pixels."""
+
+    template: BallotTemplate
+    page_number: int
+    homography: np.ndarray  # 3x3, maps (x_mm, y_mm, 1) to image pixels
+    orientation: Orientation
+    fit_error_mm: float  # RMS of the registration corners after the fit
+    code_read: bool  # False when the page was identified from its registration marks alone
+
+    @property
+    def page(self) -> PageLayout:
+        return self.template.pages[self.page_number - 1]
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A page that cannot be used; ``reason`` is a short code, ``detail`` a sentence for people."""
+
+    reason: str
+    detail: str
+
+    def __bool__(self) -> bool:  # a failed alignment is falsy, like skimage's FailedEstimation
+        return False
+
+
+@dataclass(frozen=True)
+class BoxScore:
+    """Raw measurements of one box; no thresholds have been applied."""
+
+    level: int
+    fill: float  # 0..1, share of the box interior covered by ink
+    darkness: float  # 0..1, mean ink density of the interior (0 = paper, 1 = printed black)
+    outside: float  # 0..1, share of a 1.5 mm ring around the box covered by ink
+    dx_mm: float  # where the printed box was found, relative to the template
+    dy_mm: float
+
+
+@dataclass(frozen=True)
+class RowScores:
+    official_index: int
+    boxes: tuple[BoxScore, ...]
+
+
+class Reading(str, Enum):
+    """What a row says: one level, nothing, or more than one mark (an invalid row)."""
+
+    LEVEL = "level"
+    BLANK = "blank"
+    MULTI = "multi"
+
+
+@dataclass(frozen=True)
+class RowDecision:
+    """The machine's reading of a row. ``needs_review`` rows are not counted until a person decides."""
+
+    official_index: int
+    reading: Reading
+    level: int | None  # set when reading is LEVEL; for review rows, the machine's best guess
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def needs_review(self) -> bool:
+        return bool(self.reasons)
+
+
+@dataclass(frozen=True, eq=False)
+class PageResult:
+    """Everything the scan learned about one page, ready to store."""
+
+    ref: PageRef
+    status: str  # "read" or "unusable"
+    reason: str = ""
+    detail: str = ""
+    template_fingerprint: str | None = None
+    page_number: int | None = None
+    orientation: int | None = None
+    fit_error_mm: float | None = None
+    scores: tuple[RowScores, ...] = ()
+    decisions: tuple[RowDecision, ...] = ()
+    page_reasons: tuple[str, ...] = field(default=())
+    image_media_type: str = ""
+    image_bytes: bytes = b""
+    seconds: float = 0.0

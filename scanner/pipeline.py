@@ -1,0 +1,86 @@
+"""One page from file to decisions, and the pool that runs pages in parallel."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import partial
+
+import cv2
+
+from .align import align_page
+from .classify import PAGE_CODE_UNREAD, classify_page
+from .load import load_page
+from .model import BallotTemplate, PageRef, PageResult, Unreadable
+from .score import score_page
+from .settings import DEFAULT_READER, DEFAULT_THRESHOLDS, ReaderSettings, Thresholds
+
+MEDIA_TYPES = {"jpeg": "image/jpeg", "png": "image/png"}
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    templates: tuple[BallotTemplate, ...]
+    thresholds: Thresholds = DEFAULT_THRESHOLDS
+    reader: ReaderSettings = DEFAULT_READER
+
+
+def read_page(task: tuple[PageRef, str], ctx: ReadContext) -> PageResult:
+    """Load, align, score and classify one page; never raises for a bad page."""
+    ref, kind = task
+    started = time.perf_counter()
+    loaded = load_page(ref, kind, ctx.reader.working_px_per_mm)
+    if isinstance(loaded, Unreadable):
+        return PageResult(ref, "unusable", loaded.reason, loaded.detail, seconds=time.perf_counter() - started)
+    page, original = loaded
+    if original:
+        media_type, image = MEDIA_TYPES[kind], original
+    else:
+        ok, encoded = cv2.imencode(".png", page.pixels, [cv2.IMWRITE_PNG_COMPRESSION, 3])
+        if not ok:
+            raise RuntimeError(f"could not encode page {ref.page_index + 1} of {ref.path} as PNG")
+        media_type, image = "image/png", encoded.tobytes()
+    alignment = align_page(page, ctx.templates, ctx.thresholds)
+    if isinstance(alignment, Unreadable):
+        return PageResult(
+            ref, "unusable", alignment.reason, alignment.detail,
+            image_media_type=media_type, image_bytes=image, seconds=time.perf_counter() - started,
+        )
+    scores = score_page(page, alignment, ctx.reader)
+    page_reasons = () if alignment.code_read else (PAGE_CODE_UNREAD,)
+    return PageResult(
+        ref,
+        "read",
+        template_fingerprint=alignment.template.fingerprint,
+        page_number=alignment.page_number,
+        orientation=int(alignment.orientation),
+        fit_error_mm=round(alignment.fit_error_mm, 3),
+        scores=scores,
+        decisions=classify_page(scores, ctx.thresholds, page_reasons),
+        page_reasons=page_reasons,
+        image_media_type=media_type,
+        image_bytes=image,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _init_worker() -> None:
+    cv2.setNumThreads(1)  # one page per process; OpenCV's own threads would only compete
+
+
+def read_pages(tasks: Iterable[tuple[PageRef, str]], ctx: ReadContext, workers: int) -> Iterator[PageResult]:
+    """Read pages, in parallel when ``workers`` > 1; results come in completion order."""
+    if workers <= 1:
+        for task in tasks:
+            yield read_page(task, ctx)
+        return
+    # spawn: a fresh interpreter per worker, safe whatever threads the parent has started
+    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_init_worker)
+    try:
+        yield from pool.imap_unordered(partial(read_page, ctx=ctx), tasks, chunksize=2)
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()

@@ -1,0 +1,58 @@
+"""Every threshold and tolerance of the reader, each with where its value came from.
+
+Thresholds live here and are applied only in :mod:`scanner.classify` (and the
+alignment tolerances in :mod:`scanner.align`).  Values marked *provisional* were
+set from the simulator's clean profile (``bench/throughput.py`` prints the fill
+distributions it sees) and are to be calibrated on realistic marks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """How box scores become row decisions."""
+
+    # A box whose interior is at least this share inked is marked.  Provisional:
+    # on simulated scans, empty boxes score at most ~0.01 (JPEG noise, box border
+    # bleeding after a 1 px misfit) and the lightest clear mark (a small tick) ~0.06;
+    # VotingWorks counts a bubble at 0.07, SDAPS takes 0.10 as certain.
+    definite_fill: float = 0.06
+    # Between marginal and definite a box is "maybe marked": the row goes to review.
+    # Provisional; VotingWorks calls 0.05-0.07 marginal, SDAPS 0.05 checked.
+    marginal_fill: float = 0.025
+    # A correction looks like two marks, so two or more marked boxes go to review
+    # unless the counting board decides otherwise (QĐ 96 makes such a row invalid).
+    multi_mark_to_review: bool = True
+    # A page whose registration corners fit worse than this (RMS, mm) after
+    # alignment is not trusted.  A printed, scanned page fits within ~0.3 mm on
+    # simulated scans with skew and mild perspective.
+    max_fit_error_mm: float = 1.0
+
+
+@dataclass(frozen=True)
+class ReaderSettings:
+    """Geometry of reading, independent of any threshold."""
+
+    # Resolution of the canonical, aligned page the boxes are scored on
+    # (6 px/mm is about 152 DPI, the lowest scan resolution we accept).
+    canonical_px_per_mm: float = 6.0
+    # Scans finer than this are first reduced to it (px/mm); ~200 DPI keeps pen strokes
+    # several pixels wide while making 600 DPI pages as quick to align as 200 DPI ones.
+    working_px_per_mm: float = 8.0
+    # How far a printed box may sit from where the homography puts it (mm); local
+    # refinement searches this far.  Covers paper stretch and scanner feed wobble.
+    box_search_mm: float = 1.2
+    # Part of the box interior next to the printed border that is not scored (mm):
+    # border ink bleeds into it after blur and sub-pixel misfit.
+    interior_margin_mm: float = 0.7
+    # A pixel counts as ink when its darkness, scaled between the page's paper and
+    # the registration marks' black, is at least this (0..1).  Blue ballpoint in
+    # grayscale sits near 0.5; JPEG noise on paper stays below 0.1.
+    ink_darkness: float = 0.3
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+DEFAULT_READER = ReaderSettings()

@@ -1,0 +1,373 @@
+"""The count's SQLite database: one write path, one transaction per page, WAL journal.
+
+Tables (schema version in ``PRAGMA user_version``):
+
+- ``templates``: each template seen, as its JSON.
+- ``files``: every input file by SHA-256, with its state (scanning, done, unreadable).
+- ``pages``: one row per page of a file: read or unusable (with reason), template, page number.
+- ``page_images``: the image each page was read from, for review and recount.
+- ``rows`` and ``box_scores``: the machine's decision per official row and every box's raw scores.
+- ``decisions``: people's decisions, append-only; never touched by a scan.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import templatefile
+from .errors import StoreError
+from .load import ScanFile
+from .model import BallotTemplate, PageResult, Reading
+from .tally import RowRecord
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE templates (
+    fingerprint TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    json TEXT NOT NULL,
+    added_at TEXT NOT NULL
+);
+CREATE TABLE files (
+    sha256 TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    page_count INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('scanning', 'done', 'unreadable')),
+    error TEXT NOT NULL DEFAULT '',
+    first_seen TEXT NOT NULL,
+    finished_at TEXT
+);
+CREATE TABLE pages (
+    id INTEGER PRIMARY KEY,
+    file_sha256 TEXT NOT NULL REFERENCES files(sha256),
+    page_index INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('read', 'unusable')),
+    reason TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT '',
+    template TEXT REFERENCES templates(fingerprint),
+    page_number INTEGER,
+    orientation INTEGER,
+    fit_error_mm REAL,
+    page_reasons TEXT NOT NULL DEFAULT '',
+    seconds REAL NOT NULL,
+    scanned_at TEXT NOT NULL,
+    UNIQUE (file_sha256, page_index)
+);
+CREATE TABLE page_images (
+    page_id INTEGER PRIMARY KEY REFERENCES pages(id),
+    media_type TEXT NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE TABLE rows (
+    id INTEGER PRIMARY KEY,
+    page_id INTEGER NOT NULL REFERENCES pages(id),
+    official_index INTEGER NOT NULL,
+    reading TEXT NOT NULL CHECK (reading IN ('level', 'blank', 'multi')),
+    level INTEGER,
+    needs_review INTEGER NOT NULL CHECK (needs_review IN (0, 1)),
+    reasons TEXT NOT NULL DEFAULT '',
+    UNIQUE (page_id, official_index)
+);
+CREATE TABLE box_scores (
+    row_id INTEGER NOT NULL REFERENCES rows(id),
+    level INTEGER NOT NULL,
+    fill REAL NOT NULL,
+    darkness REAL NOT NULL,
+    outside REAL NOT NULL,
+    dx_mm REAL NOT NULL,
+    dy_mm REAL NOT NULL,
+    PRIMARY KEY (row_id, level)
+);
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    row_id INTEGER REFERENCES rows(id),
+    page_id INTEGER REFERENCES pages(id),
+    reading TEXT CHECK (reading IN ('level', 'blank', 'multi', 'reject_page')),
+    level INTEGER,
+    machine_reading TEXT,
+    machine_level INTEGER,
+    reviewer TEXT NOT NULL,
+    comment TEXT NOT NULL DEFAULT '',
+    decided_at TEXT NOT NULL,
+    CHECK ((row_id IS NULL) <> (page_id IS NULL))
+);
+CREATE INDEX rows_by_page ON rows(page_id);
+CREATE INDEX decisions_by_row ON decisions(row_id);
+CREATE TRIGGER decisions_append_only_update BEFORE UPDATE ON decisions
+BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+CREATE TRIGGER decisions_append_only_delete BEFORE DELETE ON decisions
+BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+"""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class FileState:
+    status: str
+    pages_done: frozenset[int]
+
+
+class Store:
+    """The database of one count.  Use as a context manager."""
+
+    def __init__(self, path: Path, create: bool = False) -> None:
+        self.path = path
+        if not path.exists() and not create:
+            raise StoreError(f"{path}: no such count database; run 'scanner scan --db {path} ...' first")
+        try:
+            self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: not a count database ({exc})") from exc
+        if version == 0 and tables == 0:
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            # one script, one transaction: a half-made schema is never left behind
+            self.conn.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+        elif version != SCHEMA_VERSION:
+            self.conn.close()
+            raise StoreError(f"{path}: database schema {version} is not {SCHEMA_VERSION}; use the matching scanner version")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def add_template(self, template: BallotTemplate) -> None:
+        with self.transaction() as c:
+            c.execute(
+                "INSERT OR IGNORE INTO templates (fingerprint, title, json, added_at) VALUES (?, ?, ?, ?)",
+                (template.fingerprint, template.title, templatefile.dumps(template), _now()),
+            )
+
+    def file_state(self, sha256: str) -> FileState | None:
+        row = self.conn.execute("SELECT status FROM files WHERE sha256 = ?", (sha256,)).fetchone()
+        if row is None:
+            return None
+        done = self.conn.execute("SELECT page_index FROM pages WHERE file_sha256 = ?", (sha256,)).fetchall()
+        return FileState(row[0], frozenset(r[0] for r in done))
+
+    def begin_file(self, f: ScanFile) -> None:
+        """Record a file before its pages; an unreadable file gets one unusable page for review."""
+        with self.transaction() as c:
+            c.execute(
+                "INSERT OR IGNORE INTO files (sha256, path, size_bytes, kind, page_count, status, error, first_seen)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (f.sha256, f.path, f.size_bytes, f.kind, f.page_count, "unreadable" if f.error else "scanning",
+                 f.error, _now()),
+            )
+            if f.error:
+                c.execute(
+                    "INSERT OR IGNORE INTO pages (file_sha256, page_index, status, reason, detail, seconds, scanned_at)"
+                    " VALUES (?, 0, 'unusable', 'unreadable_file', ?, 0, ?)",
+                    (f.sha256, f.error, _now()),
+                )
+
+    def finish_file(self, sha256: str) -> None:
+        with self.transaction() as c:
+            c.execute(
+                "UPDATE files SET status = 'done', finished_at = ? WHERE sha256 = ? AND status = 'scanning'"
+                " AND page_count = (SELECT count(*) FROM pages WHERE file_sha256 = ?)",
+                (_now(), sha256, sha256),
+            )
+
+    def save_page(self, r: PageResult) -> bool:
+        """Store one page with its rows and scores in one transaction; False if it was already stored."""
+        with self.transaction() as c:
+            cursor = c.execute(
+                "INSERT OR IGNORE INTO pages (file_sha256, page_index, status, reason, detail, template, page_number,"
+                " orientation, fit_error_mm, page_reasons, seconds, scanned_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (r.ref.file_sha256, r.ref.page_index, r.status, r.reason, r.detail, r.template_fingerprint,
+                 r.page_number, r.orientation, r.fit_error_mm, ",".join(r.page_reasons), round(r.seconds, 4), _now()),
+            )
+            if cursor.rowcount == 0:
+                return False
+            page_id = cursor.lastrowid
+            if r.image_bytes:
+                c.execute("INSERT INTO page_images (page_id, media_type, data) VALUES (?, ?, ?)",
+                          (page_id, r.image_media_type, r.image_bytes))
+            scores = {s.official_index: s for s in r.scores}
+            for d in r.decisions:
+                row_id = c.execute(
+                    "INSERT INTO rows (page_id, official_index, reading, level, needs_review, reasons)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (page_id, d.official_index, d.reading.value, d.level, int(d.needs_review), ",".join(d.reasons)),
+                ).lastrowid
+                c.executemany(
+                    "INSERT INTO box_scores (row_id, level, fill, darkness, outside, dx_mm, dy_mm) VALUES (?,?,?,?,?,?,?)",
+                    [(row_id, b.level, b.fill, b.darkness, b.outside, b.dx_mm, b.dy_mm)
+                     for b in scores[d.official_index].boxes],
+                )
+        return True
+
+    def record_row_decision(
+        self, row_id: int, reading: Reading, level: int | None, reviewer: str, comment: str = ""
+    ) -> int:
+        """Append a person's decision on a row; the machine's reading is kept beside it."""
+        if (reading is Reading.LEVEL) != (level is not None):
+            raise ValueError("a level decision needs a level, and only a level decision has one")
+        with self.transaction() as c:
+            machine = c.execute("SELECT reading, level FROM rows WHERE id = ?", (row_id,)).fetchone()
+            if machine is None:
+                raise StoreError(f"no row {row_id} in {self.path}")
+            return int(
+                c.execute(
+                    "INSERT INTO decisions (row_id, reading, level, machine_reading, machine_level, reviewer, comment,"
+                    " decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (row_id, reading.value, level, machine[0], machine[1], reviewer, comment, _now()),
+                ).lastrowid
+                or 0
+            )
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def templates(self) -> dict[str, BallotTemplate]:
+        rows = self.conn.execute("SELECT fingerprint, json FROM templates ORDER BY added_at, fingerprint")
+        return {fp: templatefile.loads(text, f"template {fp[:8]} in {self.path}") for fp, text in rows}
+
+    def page_image(self, page_id: int) -> tuple[str, bytes] | None:
+        row = self.conn.execute("SELECT media_type, data FROM page_images WHERE page_id = ?", (page_id,)).fetchone()
+        return (row[0], bytes(row[1])) if row else None
+
+    # -- counting and export ------------------------------------------------------------------------
+
+    _LATEST_DECISION = """
+        LEFT JOIN (
+            SELECT row_id, reading AS d_reading, level AS d_level, max(id) AS d_id
+            FROM decisions WHERE row_id IS NOT NULL GROUP BY row_id
+        ) d ON d.row_id = rows.id
+    """
+
+    def tally_rows(self) -> Iterator[RowRecord]:
+        query = (
+            "SELECT pages.template, pages.page_number, rows.official_index, rows.reading, rows.level,"
+            " rows.needs_review, d.d_reading, d.d_level FROM rows JOIN pages ON pages.id = rows.page_id"
+            + self._LATEST_DECISION
+        )
+        for t, page_number, official, reading, level, review, d_reading, d_level in self.conn.execute(query):
+            yield RowRecord(
+                template=t,
+                page_number=page_number,
+                official_index=official,
+                reading=Reading(reading),
+                level=level,
+                needs_review=bool(review),
+                decided_reading=Reading(d_reading) if d_reading else None,
+                decided_level=d_level,
+            )
+
+    def pages_pending(self) -> int:
+        """Unusable pages no one has decided on yet."""
+        return int(
+            self.conn.execute(
+                "SELECT count(*) FROM pages WHERE status = 'unusable'"
+                " AND id NOT IN (SELECT page_id FROM decisions WHERE page_id IS NOT NULL)"
+            ).fetchone()[0]
+        )
+
+    def counts(self) -> dict[str, int]:
+        """Figures for a scan summary."""
+        one = self.conn.execute
+        return {
+            "files": one("SELECT count(*) FROM files").fetchone()[0],
+            "pages": one("SELECT count(*) FROM pages").fetchone()[0],
+            "pages_read": one("SELECT count(*) FROM pages WHERE status = 'read'").fetchone()[0],
+            "pages_unusable": one("SELECT count(*) FROM pages WHERE status = 'unusable'").fetchone()[0],
+            "rows": one("SELECT count(*) FROM rows").fetchone()[0],
+            "rows_review": one("SELECT count(*) FROM rows WHERE needs_review = 1").fetchone()[0],
+        }
+
+    def unusable_pages(self) -> list[tuple[str, int, str, str]]:
+        """(path, page index, reason, detail) of every unusable page."""
+        return self.conn.execute(
+            "SELECT files.path, pages.page_index, pages.reason, pages.detail FROM pages"
+            " JOIN files ON files.sha256 = pages.file_sha256 WHERE pages.status = 'unusable'"
+            " ORDER BY files.path, pages.page_index"
+        ).fetchall()
+
+    def review_rows(self) -> list[tuple[int, str, int, str, int, int]]:
+        """(row id, path, page index, template, page number, official index) of rows awaiting a person."""
+        return self.conn.execute(
+            "SELECT rows.id, files.path, pages.page_index, pages.template, pages.page_number, rows.official_index"
+            " FROM rows JOIN pages ON pages.id = rows.page_id JOIN files ON files.sha256 = pages.file_sha256"
+            + self._LATEST_DECISION
+            + " WHERE rows.needs_review = 1 AND d.d_id IS NULL ORDER BY files.path, pages.page_index, rows.official_index"
+        ).fetchall()
+
+    def export_pages(self) -> Iterator[dict[str, object]]:
+        """One record per page, in file and page order, for JSON Lines export."""
+        pages = self.conn.execute(
+            "SELECT pages.id, files.path, files.sha256, pages.page_index, pages.template, pages.page_number,"
+            " pages.status, pages.reason, pages.detail, pages.orientation, pages.fit_error_mm, pages.page_reasons"
+            " FROM pages JOIN files ON files.sha256 = pages.file_sha256 ORDER BY files.path, pages.page_index"
+        ).fetchall()
+        for (page_id, path, sha, index, template, number, status, reason, detail, orientation, fit, page_reasons) in pages:
+            rows = []
+            for row_id, official, reading, level, review, reasons, d_reading, d_level in self.conn.execute(
+                "SELECT rows.id, rows.official_index, rows.reading, rows.level, rows.needs_review, rows.reasons,"
+                " d.d_reading, d.d_level FROM rows" + self._LATEST_DECISION
+                + " WHERE rows.page_id = ? ORDER BY rows.official_index",
+                (page_id,),
+            ):
+                boxes = [
+                    {"level": lv, "fill": f, "darkness": dk, "outside": o, "dx_mm": dx, "dy_mm": dy}
+                    for lv, f, dk, o, dx, dy in self.conn.execute(
+                        "SELECT level, fill, darkness, outside, dx_mm, dy_mm FROM box_scores WHERE row_id = ?"
+                        " ORDER BY level",
+                        (row_id,),
+                    )
+                ]
+                rows.append(
+                    {
+                        "official_index": official,
+                        "reading": reading,
+                        "level": level,
+                        "needs_review": bool(review),
+                        "reasons": [x for x in reasons.split(",") if x],
+                        "decision": {"reading": d_reading, "level": d_level} if d_reading else None,
+                        "boxes": boxes,
+                    }
+                )
+            yield {
+                "file": path,
+                "file_sha256": sha,
+                "page_index": index,
+                "template": template,
+                "page_number": number,
+                "status": status,
+                "reason": reason,
+                "detail": detail,
+                "orientation": orientation,
+                "fit_error_mm": fit,
+                "page_reasons": [x for x in page_reasons.split(",") if x],
+                "rows": rows,
+            }

@@ -1,0 +1,112 @@
+"""Count the stored decisions: a pure function over row and page records, integers only."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .model import BallotTemplate, Reading
+
+
+@dataclass(frozen=True)
+class RowRecord:
+    template: str
+    page_number: int
+    official_index: int
+    reading: Reading  # the machine's
+    level: int | None
+    needs_review: bool
+    decided_reading: Reading | None = None  # a person's latest decision, if any
+    decided_level: int | None = None
+
+    @property
+    def effective(self) -> tuple[Reading, int | None] | None:
+        """What counts: a person's decision, else a certain machine reading, else None (pending)."""
+        if self.decided_reading is not None:
+            return self.decided_reading, self.decided_level
+        if self.needs_review:
+            return None
+        return self.reading, self.level
+
+
+@dataclass(frozen=True)
+class OfficialTally:
+    stt: int
+    name: str
+    position: str
+    levels: tuple[int, ...]  # count per level
+    blank: int
+    multi: int
+    pending: int
+
+
+@dataclass(frozen=True)
+class TemplateTally:
+    fingerprint: str
+    title: str
+    level_names: tuple[str, ...]
+    collected: int  # ballots collected: the most sheets read of any one page of the ballot
+    sheets_per_page: tuple[int, ...]
+    officials: tuple[OfficialTally, ...]
+
+
+@dataclass(frozen=True)
+class Tally:
+    templates: tuple[TemplateTally, ...]
+    rows_pending: int
+    pages_pending: int  # unusable pages no one has decided yet
+
+    @property
+    def provisional(self) -> bool:
+        return self.rows_pending > 0 or self.pages_pending > 0
+
+
+def percent(count: int, denominator: int) -> str:
+    """``count / denominator`` as a percentage with two decimals, rounded half up, from integers.
+
+    >>> percent(187, 481), percent(437, 485), percent(1, 8), percent(0, 0)
+    ('38.88', '90.10', '12.50', '—')
+    """
+    if denominator <= 0:
+        return "—"
+    hundredths = (count * 20000 + denominator) // (2 * denominator)
+    return f"{hundredths // 100}.{hundredths % 100:02d}"
+
+
+def tally(
+    templates: Mapping[str, BallotTemplate], rows: Iterable[RowRecord], pages_pending: int
+) -> Tally:
+    per_official: dict[tuple[str, int], Counter[tuple[str, int | None]]] = defaultdict(Counter)
+    rows_pending = 0
+    for r in rows:
+        effective = r.effective
+        counter = per_official[(r.template, r.official_index)]
+        counter[("rows", None)] += 1
+        if effective is None:
+            counter[("pending", None)] += 1
+            rows_pending += 1
+        else:
+            counter[(effective[0].value, effective[1])] += 1
+    out: list[TemplateTally] = []
+    for fp, t in templates.items():
+        # every sheet of a page carries a row for each official printed on it
+        per_page = tuple(per_official[(fp, p.rows[0].official_index)][("rows", None)] for p in t.pages)
+        if not any(per_page):
+            continue
+        officials = []
+        for i, o in enumerate(t.officials):
+            c = per_official[(fp, i)]
+            officials.append(
+                OfficialTally(
+                    stt=o.stt,
+                    name=o.name,
+                    position=o.position,
+                    levels=tuple(c[("level", k)] for k in range(len(t.levels))),
+                    blank=c[("blank", None)],
+                    multi=c[("multi", None)],
+                    pending=c[("pending", None)],
+                )
+            )
+        out.append(TemplateTally(fp, t.title, t.levels, max(per_page), per_page, tuple(officials)))
+    return Tally(tuple(out), rows_pending, pages_pending)
