@@ -91,6 +91,16 @@ def _wrap(text: str, font: str, size: float, width_mm: float) -> list[str]:
     return lines or [""]
 
 
+def _fit_lines(text: str, font: str, size: float, width_mm: float, max_lines: int) -> tuple[float, list[str]]:
+    """The largest size (down to 5 pt) at which ``text`` wraps into ``max_lines``; never drops words."""
+    while size > 5:
+        lines = _wrap(text, font, size, width_mm)
+        if len(lines) <= max_lines and all(pdfmetrics.stringWidth(x, font, size) <= width_mm * mm for x in lines):
+            return size, lines
+        size -= 0.25
+    return size, _wrap(text, font, size, width_mm)
+
+
 def _draw_marker(p: _Page, template: BallotTemplate, marker: Marker) -> None:
     cells = marker_cells(template.marker_dictionary, marker.marker_id)
     cell = marker.rect.w_mm / cells.shape[0]
@@ -154,15 +164,12 @@ def _draw_table(p: _Page, template: BallotTemplate, page: PageLayout, regular: s
         mid = y + g.row_mm / 2 + 1.3
         p.text((columns[0] + columns[1]) / 2, mid, str(official.stt), regular, 10, "center")
         p.text(columns[1] + 1.5, mid, official.name, bold, _fit(official.name, bold, 10, name_w - 3), "left")
-        lines = _wrap(official.position, regular, 8.5, position_w - 3)
-        if len(lines) <= 1:
-            size = _fit(official.position, regular, 8.5, position_w - 3)
-            p.text(columns[2] + 1.5, mid, official.position, regular, size)
+        size, lines = _fit_lines(official.position, regular, 8.5, position_w - 3, max_lines=2)
+        if len(lines) == 1:
+            p.text(columns[2] + 1.5, mid, lines[0], regular, size)
         else:
-            size = 7.5
-            lines = _wrap(official.position, regular, size, position_w - 3)[:2]
             for j, line in enumerate(lines):
-                p.text(columns[2] + 1.5, y + 3.9 + 3.3 * j, line, regular, _fit(line, regular, size, position_w - 3))
+                p.text(columns[2] + 1.5, y + 3.9 + 3.3 * j, line, regular, size)
         p.c.setStrokeGray(0)
         p.c.setLineWidth(template.box_line_mm * mm)
         for box in row.boxes:

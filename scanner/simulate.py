@@ -116,13 +116,19 @@ def draw_mark(img: np.ndarray, box: Rect, px_per_mm: float, kind: str, ink: int,
 
 
 def scan_effects(
-    page: np.ndarray, px_per_mm: float, orientation: int, opts: SimOptions, rng: np.random.Generator
+    page: np.ndarray, px_per_mm: float, orientation: int, opts: SimOptions, rng: np.random.Generator,
+    angle_deg: float | None = None,
 ) -> np.ndarray:
-    """Place the page on a slightly larger scanner bed: skew, offset, perspective, feed, blur, noise."""
+    """Place the page on a slightly larger scanner bed: skew, offset, perspective, feed, blur, noise.
+
+    The skew is drawn within ``opts.skew_deg`` unless ``angle_deg`` fixes it.
+    """
     h, w = page.shape
-    margin = int(round(6 * px_per_mm + max(h, w) * np.sin(np.radians(opts.skew_deg)) / 2))
+    widest = max(opts.skew_deg, abs(angle_deg or 0.0))
+    margin = int(round(6 * px_per_mm + max(h, w) * np.sin(np.radians(widest)) / 2))
     out_w, out_h = w + 2 * margin, h + 2 * margin
-    angle = np.radians(rng.uniform(-opts.skew_deg, opts.skew_deg))
+    drawn = rng.uniform(-opts.skew_deg, opts.skew_deg)
+    angle = np.radians(drawn if angle_deg is None else angle_deg)
     shift = rng.uniform(-3, 3, 2) * px_per_mm
     corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     centre = np.array([w / 2, h / 2])
