@@ -95,9 +95,11 @@ def template_new(officials: Path, title: str, out: Path, levels: str, force: boo
 @click.option("--blank-rate", default=0.02, show_default=True, help="Share of rows left blank.")
 @click.option("--multi-rate", default=0.01, show_default=True, help="Share of rows with two marks.")
 @click.option("--sheets-per-file", default=25, show_default=True, type=click.IntRange(1))
+@click.option("--noise", default=4.0, show_default=True, help="Sensor noise, grey levels (standard deviation).")
+@click.option("--jpeg-quality", default="80-95", show_default=True, help="JPEG quality range, e.g. 60-75.")
 def simulate(template_dir: Path, ballots: int, out: Path, truth: Path | None, seed: int, formats: str, dpis: str,
              skew: float, upside_down: float, sideways: float, blank_rate: float, multi_rate: float,
-             sheets_per_file: int) -> None:
+             sheets_per_file: int, noise: float, jpeg_quality: str) -> None:
     """Write simulated marked ballots of TEMPLATE_DIR as scans, for tests and demos.
 
     \b
@@ -112,7 +114,7 @@ def simulate(template_dir: Path, ballots: int, out: Path, truth: Path | None, se
     opts = SimOptions(
         ballots=ballots, seed=seed, formats=chosen, dpis=tuple(int(d) for d in dpis.split(",")),
         sheets_per_file=sheets_per_file, skew_deg=skew, upside_down=upside_down, sideways=sideways,
-        blank_rate=blank_rate, multi_rate=multi_rate,
+        blank_rate=blank_rate, multi_rate=multi_rate, noise=noise, jpeg_quality=_quality_range(jpeg_quality),
     )
     ballot = templatefile.load(template_dir)
     written = []
@@ -124,6 +126,17 @@ def simulate(template_dir: Path, ballots: int, out: Path, truth: Path | None, se
         truth.parent.mkdir(parents=True, exist_ok=True)
         truth.write_text(truth_document(ballot, opts, written), encoding="utf-8")
     click.echo(f"Wrote {ballots} ballots ({ballots * len(ballot.pages)} sheets) to {out}")
+
+
+def _quality_range(text: str) -> tuple[int, int]:
+    low, _, high = text.partition("-")
+    try:
+        bounds = (int(low), int(high or low))
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a range like 60-75", param_hint="--jpeg-quality") from None
+    if not 1 <= bounds[0] <= bounds[1] <= 100:
+        raise click.BadParameter(f"{text!r} must lie within 1-100", param_hint="--jpeg-quality")
+    return bounds
 
 
 def _templates(store: Store, paths: tuple[Path, ...]) -> tuple[BallotTemplate, ...]:

@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from .model import PageImage, PageRef, Unreadable
+from .settings import ReaderSettings
 
 A4_LONG_SIDE_MM = 297.0
 SUFFIXES = {".pdf": "pdf", ".tif": "tiff", ".tiff": "tiff", ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png"}
@@ -115,10 +116,11 @@ def _count_pages(path: Path, kind: str) -> int:
     return 1
 
 
-def _reduce(pixels: np.ndarray, max_px_per_mm: float) -> tuple[np.ndarray, float]:
+def reduce_resolution(pixels: np.ndarray, settings: ReaderSettings) -> tuple[np.ndarray, float]:
+    """The page at most ``settings.reduce_above_px_per_mm`` fine, and its estimated px/mm."""
     px_per_mm = max(pixels.shape) / A4_LONG_SIDE_MM
-    if px_per_mm > max_px_per_mm * 1.05:
-        scale = max_px_per_mm / px_per_mm
+    if px_per_mm > settings.reduce_above_px_per_mm:
+        scale = settings.working_px_per_mm / px_per_mm
         pixels = cv2.resize(pixels, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         px_per_mm = max(pixels.shape) / A4_LONG_SIDE_MM
     return pixels, px_per_mm
@@ -153,8 +155,8 @@ def _render_pdf_page(path: Path, index: int) -> np.ndarray:
     return np.asarray(images[0].convert("L"))
 
 
-def load_page(ref: PageRef, kind: str, max_px_per_mm: float) -> tuple[PageImage, bytes] | Unreadable:
-    """Decode one page as grayscale, reduced to at most ``max_px_per_mm``.
+def load_page(ref: PageRef, kind: str, settings: ReaderSettings) -> tuple[PageImage, bytes] | Unreadable:
+    """Decode one page as grayscale, reduced when finer than the settings allow.
 
     Returns the page and, for single-image JPEG and PNG files, the file's own bytes
     (kept as the page's stored image); otherwise empty bytes.
@@ -182,7 +184,7 @@ def load_page(ref: PageRef, kind: str, max_px_per_mm: float) -> tuple[PageImage,
         raise
     if min(pixels.shape) < 200:
         return Unreadable("too_small", f"the image is only {pixels.shape[1]}x{pixels.shape[0]} pixels")
-    reduced, px_per_mm = _reduce(np.ascontiguousarray(pixels), max_px_per_mm)
+    reduced, px_per_mm = reduce_resolution(np.ascontiguousarray(pixels), settings)
     if reduced is not pixels:
         original = b""  # the stored image must be the one that was read
     return PageImage(ref, reduced, px_per_mm), original

@@ -31,7 +31,7 @@ def read_page(task: tuple[PageRef, str], ctx: ReadContext) -> PageResult:
     """Load, align, score and classify one page; never raises for a bad page."""
     ref, kind = task
     started = time.perf_counter()
-    loaded = load_page(ref, kind, ctx.reader.working_px_per_mm)
+    loaded = load_page(ref, kind, ctx.reader)
     if isinstance(loaded, Unreadable):
         return PageResult(ref, "unusable", loaded.reason, loaded.detail, seconds=time.perf_counter() - started)
     page, original = loaded

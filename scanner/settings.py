@@ -39,9 +39,12 @@ class ReaderSettings:
     # Resolution of the canonical, aligned page the boxes are scored on
     # (6 px/mm is about 152 DPI, the lowest scan resolution we accept).
     canonical_px_per_mm: float = 6.0
-    # Scans finer than this are first reduced to it (px/mm); ~200 DPI keeps pen strokes
-    # several pixels wide while making 600 DPI pages as quick to align as 200 DPI ones.
+    # Scans finer than ``reduce_above_px_per_mm`` (~250 DPI) are first reduced to
+    # ``working_px_per_mm`` (~200 DPI): pen strokes stay several pixels wide, 600 DPI pages
+    # align as quickly as 200 DPI ones, and 200 DPI scans (whose size estimate is inflated
+    # by the scanner bed around the sheet) are read as they are.
     working_px_per_mm: float = 8.0
+    reduce_above_px_per_mm: float = 10.0
     # How far a printed box may sit from where the homography puts it (mm); local
     # refinement searches this far.  Covers paper stretch and scanner feed wobble.
     box_search_mm: float = 1.2

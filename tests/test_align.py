@@ -8,7 +8,7 @@ import pytest
 from scanner import templatefile
 from scanner.align import align_page
 from scanner.classify import classify_page
-from scanner.load import _reduce
+from scanner.load import reduce_resolution
 from scanner.model import Alignment, BallotTemplate, PageImage, PageRef, Reading, Unreadable
 from scanner.score import score_page
 from scanner.settings import DEFAULT_READER, DEFAULT_THRESHOLDS
@@ -16,7 +16,7 @@ from scanner.simulate import SimOptions, draw_mark, render_pages, scan_effects
 
 
 def _page(pixels: np.ndarray) -> PageImage:
-    reduced, px_per_mm = _reduce(pixels, DEFAULT_READER.working_px_per_mm)
+    reduced, px_per_mm = reduce_resolution(pixels, DEFAULT_READER)
     return PageImage(PageRef("test", "0" * 64, 0), reduced, px_per_mm)
 
 

@@ -1,0 +1,190 @@
+"""End to end through the command line, as a counting board would run it."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from helpers import compare_with_truth, review_to_truth, run, stored_tally, truth_tally, write_officials
+
+EXIT_UNUSABLE = 3
+
+
+@pytest.mark.slow
+def test_three_hundred_ballots_counted_exactly(template12: Path, tmp_path: Path) -> None:
+    scans, truth, db = tmp_path / "scans", tmp_path / "truth.json", tmp_path / "count.db"
+    run("simulate", template12, "--ballots", "300", "--out", scans, "--truth", truth, "--seed", "7")
+    result = run("scan", "--db", db, "--template", template12, scans)
+    assert "Pages read: 300" in result.stdout
+    check = compare_with_truth(db, truth)
+    assert check.rows == 300 * 12
+    assert check.silent_errors == []
+    assert check.multi_not_reviewed == 0
+    assert check.review / check.rows <= 0.02, check
+    # provisional until reviewed; then exactly the truth
+    assert "PROVISIONAL" in run("tally", "--db", db).stdout
+    assert review_to_truth(db, truth) == check.review
+    assert stored_tally(db) == truth_tally(truth, 3)
+    table = run("tally", "--db", db).stdout
+    assert "Final" in table and "Ballots collected: 300" in table
+    data = json.loads(run("tally", "--db", db, "--format", "json").stdout)
+    assert data["provisional"] is False and data["templates"][0]["ballots_collected"] == 300
+
+
+@pytest.mark.parametrize("fmt", ["jpeg", "png", "tiff", "tiff-g4", "pdf"])
+def test_every_input_format(template12: Path, tmp_path: Path, fmt: str) -> None:
+    scans, truth, db = tmp_path / "scans", tmp_path / "truth.json", tmp_path / "count.db"
+    run("simulate", template12, "--ballots", "4", "--out", scans, "--truth", truth, "--seed", "3", "--format", fmt,
+        "--dpi", "150,300", "--upside-down", "0.5", "--sideways", "0.3")
+    run("scan", "--db", db, "--template", template12, scans, "--workers", "1")
+    check = compare_with_truth(db, truth)
+    assert check.rows == 4 * 12 and check.silent_errors == []
+    assert check.counted >= check.rows - 2
+
+
+def test_scanner_style_pdf_has_one_jpeg_per_page(template12: Path, tmp_path: Path) -> None:
+    scans = tmp_path / "scans"
+    run("simulate", template12, "--ballots", "3", "--out", scans, "--seed", "1", "--format", "pdf")
+    (pdf,) = scans.glob("*.pdf")
+    listing = subprocess.run(["pdfimages", "-list", pdf], capture_output=True, text=True, check=True).stdout
+    images = [line.split() for line in listing.splitlines()[2:]]
+    assert len(images) == 3 and all(row[8] == "jpeg" for row in images)
+
+
+def test_multi_page_ballot(tmp_path: Path) -> None:
+    officials = write_officials(tmp_path / "o.csv", 44)
+    run("template", "new", officials, "--title", "Quốc hội", "--out", tmp_path / "t")
+    scans, truth, db = tmp_path / "scans", tmp_path / "truth.json", tmp_path / "count.db"
+    run("simulate", tmp_path / "t", "--ballots", "6", "--out", scans, "--truth", truth, "--seed", "2")
+    run("scan", "--db", db, "--template", tmp_path / "t", scans)
+    check = compare_with_truth(db, truth)
+    assert check.rows == 6 * 44 and check.silent_errors == []
+    review_to_truth(db, truth)
+    assert stored_tally(db) == truth_tally(truth, 3)
+    assert "Ballots collected: 6" in run("tally", "--db", db).stdout
+
+
+def test_scanning_again_changes_nothing(template12: Path, tmp_path: Path) -> None:
+    scans, db = tmp_path / "scans", tmp_path / "count.db"
+    run("simulate", template12, "--ballots", "8", "--out", scans, "--seed", "4")
+    run("scan", "--db", db, "--template", template12, scans)
+    first = run("tally", "--db", db, "--format", "json").stdout
+    # the same files again, also under another name
+    (scans / "copy.jpg").write_bytes(next(scans.glob("*.jpg")).read_bytes())
+    again = run("scan", "--db", db, scans)
+    assert "Pages read: 0" in again.stdout and "already scanned: 9" in again.stdout
+    assert run("tally", "--db", db, "--format", "json").stdout == first
+
+
+def _pages_stored(db: Path) -> int:
+    if not db.exists():
+        return 0
+    # read-write: after a kill, the WAL must be recovered, which a read-only connection cannot do
+    connection = sqlite3.connect(db, timeout=30)
+    try:
+        return int(connection.execute("SELECT count(*) FROM pages").fetchone()[0])
+    except sqlite3.OperationalError:  # the schema is not written yet
+        return 0
+    finally:
+        connection.close()
+
+
+@pytest.mark.slow
+def test_killed_scan_resumes_to_the_same_tally(template12: Path, tmp_path: Path) -> None:
+    scans = tmp_path / "scans"
+    run("simulate", template12, "--ballots", "60", "--out", scans, "--seed", "5", "--format", "jpeg,pdf",
+        "--sheets-per-file", "20")
+    clean, killed = tmp_path / "clean.db", tmp_path / "killed.db"
+    run("scan", "--db", clean, "--template", template12, scans)
+    for sig in (signal.SIGINT, signal.SIGKILL):
+        for leftover in (killed, killed.with_name(killed.name + "-wal"), killed.with_name(killed.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        proc = subprocess.Popen([sys.executable, "-m", "scanner", "scan", "--db", str(killed), "--template",
+                                 str(template12), str(scans)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 120
+        while _pages_stored(killed) < 15 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)
+        assert 0 < _pages_stored(killed) < 60, f"the scan should have been stopped midway: {err.decode()[-2000:]}"
+        run("scan", "--db", killed, "--template", template12, scans)
+        assert _pages_stored(killed) == 60
+        assert (run("tally", "--db", killed, "--format", "json").stdout
+                == run("tally", "--db", clean, "--format", "json").stdout)
+
+
+def test_bad_inputs_are_named_and_the_rest_is_counted(template12: Path, foreign_template: Path,
+                                                     tmp_path: Path) -> None:
+    scans, truth, db = tmp_path / "scans", tmp_path / "truth.json", tmp_path / "count.db"
+    run("simulate", template12, "--ballots", "5", "--out", scans, "--truth", truth, "--seed", "6")
+    run("simulate", foreign_template, "--ballots", "1", "--out", tmp_path / "foreign", "--seed", "1")
+    (scans / "zz-foreign.jpg").write_bytes(next((tmp_path / "foreign").glob("*.jpg")).read_bytes())
+    (scans / "empty.jpg").write_bytes(b"")
+    good = next(scans.glob("ballot-*.jpg")).read_bytes()
+    (scans / "truncated.jpg").write_bytes(good[: len(good) // 2])
+    (scans / "corrupt.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\nthis is not a pdf\n")
+    photo = np.random.default_rng(0).integers(0, 255, (1200, 900, 3), np.uint8)
+    photo = cv2.GaussianBlur(photo, (0, 0), 8)
+    cv2.imwrite(str(scans / "holiday-photo.jpg"), photo)
+    (scans / "notes.txt").write_text("not a scan")
+    result = run("scan", "--db", db, "--template", template12, scans, check=False)
+    assert result.returncode == EXIT_UNUSABLE, result.stderr
+    out = result.stdout
+    assert "Unusable pages: 5" in out
+    assert "empty.jpg: the file is empty" in out
+    assert "truncated.jpg, page 1: the JPEG file is truncated" in out
+    assert "corrupt.pdf: cannot open the PDF file" in out
+    assert "holiday-photo.jpg, page 1: no registration marks found" in out
+    assert "zz-foreign.jpg, page 1: page of another ballot" in out
+    assert "Files ignored (not PDF/TIFF/JPEG/PNG): 1" in out
+    check = compare_with_truth_subset(db, truth)
+    assert check == 5 * 12
+    table = run("tally", "--db", db).stdout
+    assert "Ballots collected: 5" in table and "5 unusable page(s) await review" in table
+
+
+def compare_with_truth_subset(db: Path, truth: Path) -> int:
+    """Rows of the good pages, all read as the truth says (bad pages have no rows)."""
+    check = compare_with_truth(db, truth)
+    assert check.silent_errors == []
+    return check.rows
+
+
+def test_help_has_an_example_for_every_command() -> None:
+    for command in (["template", "new"], ["simulate"], ["scan"], ["tally"], ["export"]):
+        text = run(*command, "--help").stdout
+        assert "Example" in text and "scanner " + command[0] in text
+
+
+def test_usage_errors(tmp_path: Path, template12: Path) -> None:
+    missing = run("scan", "--db", tmp_path / "c.db", "--template", template12, tmp_path / "nope", check=False)
+    assert missing.returncode == 1 and "no such file or folder" in missing.stderr
+    no_db = run("tally", "--db", tmp_path / "none.db", check=False)
+    assert no_db.returncode == 1 and "no such count database" in no_db.stderr
+    not_db = tmp_path / "x.db"
+    not_db.write_text("hello")
+    assert "not a count database" in run("tally", "--db", not_db, check=False).stderr
+
+
+def test_export_jsonl(template12: Path, tmp_path: Path) -> None:
+    scans, db = tmp_path / "scans", tmp_path / "count.db"
+    run("simulate", template12, "--ballots", "2", "--out", scans, "--seed", "8")
+    run("scan", "--db", db, "--template", template12, scans)
+    lines = run("export", "--db", db, "--format", "jsonl").stdout.splitlines()
+    assert len(lines) == 2
+    page = json.loads(lines[0])
+    assert page["status"] == "read" and page["page_number"] == 1 and len(page["file_sha256"]) == 64
+    assert len(page["rows"]) == 12
+    row = page["rows"][0]
+    assert set(row) == {"official_index", "reading", "level", "needs_review", "reasons", "decision", "boxes"}
+    assert [b["level"] for b in row["boxes"]] == [0, 1, 2]
+    assert all(0 <= b["fill"] <= 1 for b in row["boxes"])
