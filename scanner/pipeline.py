@@ -42,7 +42,7 @@ def read_page(task: tuple[PageRef, str], ctx: ReadContext) -> PageResult:
         if not ok:
             raise RuntimeError(f"could not encode page {ref.page_index + 1} of {ref.path} as PNG")
         media_type, image = "image/png", encoded.tobytes()
-    alignment = align_page(page, ctx.templates, ctx.thresholds)
+    alignment = align_page(page, ctx.templates, ctx.thresholds, ctx.reader)
     if isinstance(alignment, Unreadable):
         return PageResult(
             ref, "unusable", alignment.reason, alignment.detail,

@@ -70,10 +70,15 @@ def _frame_kernel(box_px: int, line_px: int) -> _FrameKernel:
     return _FrameKernel(kernel, pad, float(frame.sum()))
 
 
-def _locate_box(dark: np.ndarray, box: Rect, s: float, search_px: int, fk: _FrameKernel) -> tuple[int, int, float]:
-    """Offset (px) of the printed frame near ``box`` in the darkness image, and its confidence 0..1."""
-    x0 = int(round(box.x_mm * s)) - fk.pad - search_px
-    y0 = int(round(box.y_mm * s)) - fk.pad - search_px
+def _locate_box(
+    dark: np.ndarray, box: Rect, s: float, search_px: int, fk: _FrameKernel, ox: int, oy: int
+) -> tuple[int, int, float]:
+    """Offset (px) of the printed frame near ``box``, and its confidence 0..1.
+
+    ``dark`` is the darkness of the canonical page cropped at (``ox``, ``oy``).
+    """
+    x0 = int(round(box.x_mm * s)) - fk.pad - search_px - ox
+    y0 = int(round(box.y_mm * s)) - fk.pad - search_px - oy
     size = fk.kernel.shape[0] + 2 * search_px
     window = dark[max(y0, 0) : y0 + size, max(x0, 0) : x0 + size]
     if window.shape != (size, size):
@@ -102,8 +107,15 @@ def score_page(page: PageImage, alignment: Alignment, settings: ReaderSettings) 
 
 def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: ReaderSettings) -> tuple[RowScores, ...]:
     s = canon.px_per_mm
-    dark = canon.darkness(canon.pixels)
     t = alignment.template
+    # darkness only where boxes are, with room for the search and the outside ring
+    boxes_all = [b for row in alignment.page.rows for b in row.boxes]
+    room = settings.box_search_mm + 2.0
+    ox = max(int((min(b.x_mm for b in boxes_all) - room) * s), 0)
+    oy = max(int((min(b.y_mm for b in boxes_all) - room) * s), 0)
+    x1 = int((max(b.x_mm + b.w_mm for b in boxes_all) + room) * s)
+    y1 = int((max(b.y_mm + b.h_mm for b in boxes_all) + room) * s)
+    dark = canon.darkness(canon.pixels[oy:y1, ox:x1])
     box_px = int(round(t.pages[0].rows[0].boxes[0].w_mm * s))
     line_px = max(2, int(round(t.box_line_mm * s)))
     fk = _frame_kernel(box_px, line_px)
@@ -112,14 +124,14 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
     ring_in, ring_out = line_px + 1, int(round(0.8 * s))
     rows: list[RowScores] = []
     for row in alignment.page.rows:
-        located = [_locate_box(dark, b, s, search_px, fk) for b in row.boxes]
+        located = [_locate_box(dark, b, s, search_px, fk, ox, oy) for b in row.boxes]
         trusted = [(dx, dy) for dx, dy, conf in located if conf >= CONFIDENT_FRAME]
         median = (int(np.median([d[0] for d in trusted])), int(np.median([d[1] for d in trusted]))) if trusted else (0, 0)
         boxes: list[BoxScore] = []
         for level, (box, (dx, dy, conf)) in enumerate(zip(row.boxes, located, strict=True)):
             if conf < CONFIDENT_FRAME or abs(dx - median[0]) > s * 0.5 or abs(dy - median[1]) > s * 0.5:
                 dx, dy = median
-            x0, y0 = int(round(box.x_mm * s)) + dx, int(round(box.y_mm * s)) + dy
+            x0, y0 = int(round(box.x_mm * s)) + dx - ox, int(round(box.y_mm * s)) + dy - oy
             w, h = int(round(box.w_mm * s)), int(round(box.h_mm * s))
             interior = dark[y0 + margin_px : y0 + h - margin_px, x0 + margin_px : x0 + w - margin_px]
             inked = interior >= settings.ink_darkness
