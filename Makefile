@@ -33,11 +33,12 @@ demo: $(BIN)/scanner
 	$(BIN)/scanner export --db out/demo.db --format jsonl --out out/demo-pages.jsonl
 	$(BIN)/scanner tally --db out/demo.db --format table
 
-test: $(BIN)/scanner
+test: lint
 	$(BIN)/python -m pytest -q
 
 lint: $(BIN)/scanner
-	$(BIN)/ruff check scanner tests bench
+	$(BIN)/ruff check scanner tests bench tools
+	$(BIN)/ruff format --check scanner tests bench tools
 	$(BIN)/mypy scanner
 
 bench: $(BIN)/scanner

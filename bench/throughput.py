@@ -35,9 +35,26 @@ def make_stack(pages: int, folder: Path) -> list[Path]:
     files = sorted(folder.glob("*.jpg")) if folder.exists() else []
     if len(files) != pages:
         subprocess.run(
-            [sys.executable, "-m", "scanner", "simulate", str(TEMPLATE), "--ballots", str(pages), "--out", str(folder),
-             "--seed", "2026", "--dpi", "200", "--format", "jpeg"],
-            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "scanner",
+                "simulate",
+                str(TEMPLATE),
+                "--ballots",
+                str(pages),
+                "--out",
+                str(folder),
+                "--seed",
+                "2026",
+                "--dpi",
+                "200",
+                "--format",
+                "jpeg",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         files = sorted(folder.glob("*.jpg"))
     return files
@@ -82,8 +99,19 @@ def scan_once(files: list[Path], workers: int, db: Path) -> tuple[float, int]:
     """Wall seconds of one `scanner scan` and the peak RSS of its process tree."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    command = [sys.executable, "-m", "scanner", "scan", "--db", str(db), "--template", str(TEMPLATE),
-               "--workers", str(workers), *map(str, files)]
+    command = [
+        sys.executable,
+        "-m",
+        "scanner",
+        "scan",
+        "--db",
+        str(db),
+        "--template",
+        str(TEMPLATE),
+        "--workers",
+        str(workers),
+        *map(str, files),
+    ]
     peak = 0
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -124,9 +152,13 @@ def main() -> None:
     work = ROOT / "out" / "bench"
     work.mkdir(parents=True, exist_ok=True)
     files = make_stack(args.pages, work / f"scans-{args.pages}")
-    print(f"Machine: {os.cpu_count()} cores, {cpu_name()}, Python {platform.python_version()}, OpenCV {cv2.__version__}")
-    print(f"Stack: {len(files)} simulated 200-DPI grayscale JPEG pages, 12 officials each "
-          f"({sum(f.stat().st_size for f in files) / len(files) / 1024:.0f} KiB a page)")
+    print(
+        f"Machine: {os.cpu_count()} cores, {cpu_name()}, Python {platform.python_version()}, OpenCV {cv2.__version__}"
+    )
+    print(
+        f"Stack: {len(files)} simulated 200-DPI grayscale JPEG pages, 12 officials each "
+        f"({sum(f.stat().st_size for f in files) / len(files) / 1024:.0f} KiB a page)"
+    )
     print(f"Each figure is the median of {args.repeats} runs.\n")
 
     decode = {p: statistics.median(decode_rate(files, p) for _ in range(args.repeats)) for p in (1, 2)}
@@ -142,9 +174,11 @@ def main() -> None:
     print(f"{'scan end to end (pages/s)':34}{results[1][0]:12.1f}{results[2][0]:12.1f}")
     print(f"{'end to end / decode only':34}{results[1][0] / decode[1]:12.2f}{results[2][0] / decode[2]:12.2f}")
     print(f"{'speed-up, 2 workers over 1':34}{'':12}{results[2][0] / results[1][0]:12.2f}")
-    print(f"\nPeak memory (scan process and its workers, RSS), 2 workers:")
-    print(f"  {len(half)} pages: {half_peak / 2**20:.0f} MiB;  {len(files)} pages: {results[2][1] / 2**20:.0f} MiB;"
-          f"  ratio {results[2][1] / half_peak:.2f} for {len(files) / len(half):.1f}x the pages")
+    print("\nPeak memory (scan process and its workers, RSS), 2 workers:")
+    print(
+        f"  {len(half)} pages: {half_peak / 2**20:.0f} MiB;  {len(files)} pages: {results[2][1] / 2**20:.0f} MiB;"
+        f"  ratio {results[2][1] / half_peak:.2f} for {len(files) / len(half):.1f}x the pages"
+    )
     target = 20.0
     verdict = "met" if results[2][0] >= target else "NOT met"
     print(f"\nTarget: at least {target:.0f} pages/s with 2 workers: {verdict} ({results[2][0]:.1f} pages/s)")

@@ -90,7 +90,10 @@ def warp_region(
     to_mm = np.array([[1 / px_per_mm, 0, x_mm], [0, 1 / px_per_mm, y_mm], [0, 0, 1]])
     size = (int(round(w_mm * px_per_mm)), int(round(h_mm * px_per_mm)))
     return cv2.warpPerspective(
-        pixels, homography @ to_mm, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+        pixels,
+        homography @ to_mm,
+        size,
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
         borderMode=cv2.BORDER_REPLICATE,
     )
 
@@ -99,7 +102,12 @@ def read_code_strip(pixels: np.ndarray, homography: np.ndarray, strip: CodeStrip
     """Sample each cell's centre and decode; None when the strip is unreadable or fails its checksum."""
     cell_px = 8
     image = warp_region(
-        pixels, homography, strip.x_mm, strip.y_mm, strip.bits * strip.cell_w_mm, strip.cell_h_mm,
+        pixels,
+        homography,
+        strip.x_mm,
+        strip.y_mm,
+        strip.bits * strip.cell_w_mm,
+        strip.cell_h_mm,
         cell_px / strip.cell_w_mm,
     ).astype(np.float32)
     height = image.shape[0]

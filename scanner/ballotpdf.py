@@ -34,7 +34,7 @@ def missing_glyphs(text: str) -> set[str]:
     """Characters of ``text`` that the shipped font cannot draw."""
     register_fonts()
     font = pdfmetrics.getFont(FONT)
-    widths = font.face.charWidths  # type: ignore[attr-defined]
+    widths = font.face.charWidths
     return {c for c in text if c.strip() and ord(c) not in widths}
 
 
@@ -110,7 +110,9 @@ def _draw_marker(p: _Page, template: BallotTemplate, marker: Marker) -> None:
     for row in range(cells.shape[0]):
         for col in range(cells.shape[1]):
             if not cells[row, col]:
-                p.rect(marker.rect.x_mm + col * cell, marker.rect.y_mm + row * cell, cell, cell, fill=True, stroke=False)
+                p.rect(
+                    marker.rect.x_mm + col * cell, marker.rect.y_mm + row * cell, cell, cell, fill=True, stroke=False
+                )
     p.c.setFillGray(0)
 
 
@@ -128,7 +130,9 @@ def _draw_heading(p: _Page, template: BallotTemplate, page: PageLayout, regular:
         for i, line in enumerate(instructions):
             p.text(layout.GEOMETRY.table_left_mm, 50 + 4.3 * i, line, regular, 9)
     else:
-        p.text(centre, 27, f"PHIẾU TÍN NHIỆM (tiếp theo) — trang {page.number}/{len(template.pages)}", bold, 11, "center")
+        p.text(
+            centre, 27, f"PHIẾU TÍN NHIỆM (tiếp theo) — trang {page.number}/{len(template.pages)}", bold, 11, "center"
+        )
 
 
 def _draw_table(p: _Page, template: BallotTemplate, page: PageLayout, regular: str, bold: str) -> None:
@@ -186,7 +190,14 @@ def _draw_code(p: _Page, template: BallotTemplate, page: PageLayout, regular: st
     for strip in page.code_strips:
         for i, bit in enumerate(bits):
             if bit:
-                p.rect(strip.x_mm + i * strip.cell_w_mm, strip.y_mm, strip.cell_w_mm, strip.cell_h_mm, fill=True, stroke=False)
+                p.rect(
+                    strip.x_mm + i * strip.cell_w_mm,
+                    strip.y_mm,
+                    strip.cell_w_mm,
+                    strip.cell_h_mm,
+                    fill=True,
+                    stroke=False,
+                )
     label = f"Mẫu phiếu {template.short_id} · trang {page.number}/{len(template.pages)}"
     p.text(template.page_width_mm / 2, layout.GEOMETRY.table_bottom_mm + 4.5, label, regular, 7, "center")
 

@@ -51,8 +51,7 @@ def template() -> None:
 @click.argument("officials", type=click.Path(path_type=Path))
 @click.option("--title", required=True, help="The vote's title, printed under the heading.")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Folder to write into.")
-@click.option("--levels", default=";".join(DEFAULT_LEVELS), show_default=True,
-              help="2 to 5 levels, separated by ';'.")
+@click.option("--levels", default=";".join(DEFAULT_LEVELS), show_default=True, help="2 to 5 levels, separated by ';'.")
 @click.option("--force", is_flag=True, help="Overwrite a template already in the folder.")
 def template_new(officials: Path, title: str, out: Path, levels: str, force: bool) -> None:
     """Lay out a ballot for the officials listed in OFFICIALS (CSV or XLSX).
@@ -86,8 +85,13 @@ def template_new(officials: Path, title: str, out: Path, levels: str, force: boo
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Folder for the scans.")
 @click.option("--truth", type=click.Path(path_type=Path), help="Write every row's intended reading here (JSON).")
 @click.option("--seed", default=0, show_default=True, type=int)
-@click.option("--format", "formats", default="jpeg", show_default=True,
-              help="jpeg, png, tiff, tiff-g4, pdf, or several separated by commas (cycled per file).")
+@click.option(
+    "--format",
+    "formats",
+    default="jpeg",
+    show_default=True,
+    help="jpeg, png, tiff, tiff-g4, pdf, or several separated by commas (cycled per file).",
+)
 @click.option("--dpi", "dpis", default="200", show_default=True, help="Resolution; several separated by commas.")
 @click.option("--skew", default=3.0, show_default=True, help="Largest skew, degrees.")
 @click.option("--upside-down", default=0.1, show_default=True, help="Share of sheets fed upside-down.")
@@ -97,24 +101,48 @@ def template_new(officials: Path, title: str, out: Path, levels: str, force: boo
 @click.option("--sheets-per-file", default=25, show_default=True, type=click.IntRange(1))
 @click.option("--noise", default=4.0, show_default=True, help="Sensor noise, grey levels (standard deviation).")
 @click.option("--jpeg-quality", default="80-95", show_default=True, help="JPEG quality range, e.g. 60-75.")
-def simulate(template_dir: Path, ballots: int, out: Path, truth: Path | None, seed: int, formats: str, dpis: str,
-             skew: float, upside_down: float, sideways: float, blank_rate: float, multi_rate: float,
-             sheets_per_file: int, noise: float, jpeg_quality: str) -> None:
+def simulate(
+    template_dir: Path,
+    ballots: int,
+    out: Path,
+    truth: Path | None,
+    seed: int,
+    formats: str,
+    dpis: str,
+    skew: float,
+    upside_down: float,
+    sideways: float,
+    blank_rate: float,
+    multi_rate: float,
+    sheets_per_file: int,
+    noise: float,
+    jpeg_quality: str,
+) -> None:
     """Write simulated marked ballots of TEMPLATE_DIR as scans, for tests and demos.
 
     \b
     Example:
       scanner simulate templates/tinh-uy --ballots 300 --out scans/ --truth truth.json --seed 7
     """
-    from .simulate import FORMATS, SimOptions, simulate as run, truth_document
+    from .simulate import FORMATS, SimOptions, truth_document
+    from .simulate import simulate as run
 
     chosen = tuple(f.strip() for f in formats.split(","))
     if bad := [f for f in chosen if f not in FORMATS]:
         raise click.BadParameter(f"unknown format {bad[0]!r}; choose from {', '.join(FORMATS)}", param_hint="--format")
     opts = SimOptions(
-        ballots=ballots, seed=seed, formats=chosen, dpis=tuple(int(d) for d in dpis.split(",")),
-        sheets_per_file=sheets_per_file, skew_deg=skew, upside_down=upside_down, sideways=sideways,
-        blank_rate=blank_rate, multi_rate=multi_rate, noise=noise, jpeg_quality=_quality_range(jpeg_quality),
+        ballots=ballots,
+        seed=seed,
+        formats=chosen,
+        dpis=tuple(int(d) for d in dpis.split(",")),
+        sheets_per_file=sheets_per_file,
+        skew_deg=skew,
+        upside_down=upside_down,
+        sideways=sideways,
+        blank_rate=blank_rate,
+        multi_rate=multi_rate,
+        noise=noise,
+        jpeg_quality=_quality_range(jpeg_quality),
     )
     ballot = templatefile.load(template_dir)
     written = []
@@ -151,8 +179,13 @@ def _templates(store: Store, paths: tuple[Path, ...]) -> tuple[BallotTemplate, .
 
 @cli.command()
 @click.option("--db", "db", required=True, type=click.Path(path_type=Path), help="The count database (created if new).")
-@click.option("--template", "template_dirs", multiple=True, type=click.Path(path_type=Path),
-              help="Template folder; repeat for several. Templates used before are remembered by the database.")
+@click.option(
+    "--template",
+    "template_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Template folder; repeat for several. Templates used before are remembered by the database.",
+)
 @click.option("--workers", default=os.cpu_count() or 1, show_default="all cores", type=click.IntRange(1))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def scan(db: Path, template_dirs: tuple[Path, ...], workers: int, paths: tuple[Path, ...]) -> None:
@@ -224,8 +257,8 @@ def scan(db: Path, template_dirs: tuple[Path, ...], workers: int, paths: tuple[P
             click.echo(f"Files ignored (not PDF/TIFF/JPEG/PNG): {len(skipped_types)}")
         if unusable_now:
             click.echo(f"Unusable pages: {len(unusable_now)} (stored for review, not counted)")
-            for path, page, detail in unusable_now:
-                click.echo(f"  {path}" + (f", page {page}" if page else "") + f": {detail}")
+            for where, page, detail in unusable_now:
+                click.echo(f"  {where}" + (f", page {page}" if page else "") + f": {detail}")
         totals = store.counts()
         click.echo(
             f"Database {db}: {totals['pages']} pages, {totals['rows']} rows, "
@@ -298,5 +331,3 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("\nInterrupted.", err=True)
         sys.exit(EXIT_INTERRUPTED)
-
-

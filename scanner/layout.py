@@ -76,13 +76,14 @@ def table_top_mm(page_number: int, g: PageGeometry = GEOMETRY) -> float:
 
 
 def _markers(page_number: int, g: PageGeometry) -> tuple[Marker, ...]:
-    near, far_x, far_y = g.marker_inset_mm, g.width_mm - g.marker_inset_mm - g.marker_mm, (
-        g.height_mm - g.marker_inset_mm - g.marker_mm
+    near, far_x, far_y = (
+        g.marker_inset_mm,
+        g.width_mm - g.marker_inset_mm - g.marker_mm,
+        (g.height_mm - g.marker_inset_mm - g.marker_mm),
     )
     corners = ((near, near), (far_x, near), (far_x, far_y), (near, far_y))
     return tuple(
-        Marker(marker_id(page_number, i), i, Rect(x, y, g.marker_mm, g.marker_mm))
-        for i, (x, y) in enumerate(corners)
+        Marker(marker_id(page_number, i), i, Rect(x, y, g.marker_mm, g.marker_mm)) for i, (x, y) in enumerate(corners)
     )
 
 
@@ -118,7 +119,12 @@ def layout_ballot(
         for official_index in range(index, min(index + capacity, len(officials))):
             box_y = y + (g.row_mm - g.box_mm) / 2
             boxes = tuple(
-                Rect(round(first_box_col + k * level_w + (level_w - g.box_mm) / 2, 3), round(box_y, 3), g.box_mm, g.box_mm)
+                Rect(
+                    round(first_box_col + k * level_w + (level_w - g.box_mm) / 2, 3),
+                    round(box_y, 3),
+                    g.box_mm,
+                    g.box_mm,
+                )
                 for k in range(len(levels))
             )
             name_rect = Rect(g.table_left_mm + g.stt_col_mm, round(y, 3), round(name_w + position_w, 3), g.row_mm)

@@ -6,7 +6,7 @@ Geometry is in millimetres from the page's top-left corner, as printed upright.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, StrEnum
 
 import numpy as np
 
@@ -175,7 +175,7 @@ class RowScores:
     boxes: tuple[BoxScore, ...]
 
 
-class Reading(str, Enum):
+class Reading(StrEnum):
     """What a row says: one level, nothing, or more than one mark (an invalid row)."""
 
     LEVEL = "level"

@@ -66,9 +66,11 @@ def parse_officials(rows: Iterable[tuple[int, Sequence[object]]], path: str) -> 
         values = [unicodedata.normalize("NFC", str(c if c is not None else "").strip()) for c in cells]
         if not any(values):
             continue
+
         def cell(key: str, values: list[str] = values) -> str:
             i = columns[key]
             return values[i] if i < len(values) else ""
+
         stt_text, name, position = cell("stt"), cell("name"), cell("position")
         try:
             stt_number = float(stt_text)

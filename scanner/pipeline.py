@@ -45,8 +45,13 @@ def read_page(task: tuple[PageRef, str], ctx: ReadContext) -> PageResult:
     alignment = align_page(page, ctx.templates, ctx.thresholds, ctx.reader)
     if isinstance(alignment, Unreadable):
         return PageResult(
-            ref, "unusable", alignment.reason, alignment.detail,
-            image_media_type=media_type, image_bytes=image, seconds=time.perf_counter() - started,
+            ref,
+            "unusable",
+            alignment.reason,
+            alignment.detail,
+            image_media_type=media_type,
+            image_bytes=image,
+            seconds=time.perf_counter() - started,
         )
     scores = score_page(page, alignment, ctx.reader)
     page_reasons = () if alignment.code_read else (PAGE_CODE_UNREAD,)

@@ -23,8 +23,10 @@ def table(t: Tally) -> str:
     out: list[str] = []
     for tt in t.templates:
         out.append(f"{tt.title}  [template {tt.fingerprint[:8].upper()}]")
-        out.append(f"Ballots collected: {tt.collected}" + (
-            f"  (sheets per page: {', '.join(map(str, tt.sheets_per_page))})" if len(tt.sheets_per_page) > 1 else ""))
+        out.append(
+            f"Ballots collected: {tt.collected}"
+            + (f"  (sheets per page: {', '.join(map(str, tt.sheets_per_page))})" if len(tt.sheets_per_page) > 1 else "")
+        )
         header = ["STT", "Họ và tên", *tt.level_names, "Blank", "Multi", "Pending"]
         body = []
         for o in tt.officials:
@@ -41,9 +43,7 @@ def table(t: Tally) -> str:
     if not t.templates:
         out.append("No ballots counted yet.")
     if t.provisional:
-        out.append(
-            f"PROVISIONAL: {t.rows_pending} row(s) and {t.pages_pending} unusable page(s) await review."
-        )
+        out.append(f"PROVISIONAL: {t.rows_pending} row(s) and {t.pages_pending} unusable page(s) await review.")
     else:
         out.append("Final: nothing awaits review.")
     return "\n".join(out)

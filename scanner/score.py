@@ -42,7 +42,7 @@ def canonical_page(page: PageImage, alignment: Alignment, settings: ReaderSettin
         x1, y1 = int((r.x_mm + cell * 0.75) * s), int((r.y_mm + r.h_mm - cell * 0.25) * s)
         samples.append(pixels[y0:y1, x0:x1].ravel())
     ink = float(np.median(np.concatenate(samples)))
-    paper = float(np.percentile(pixels[:: 4, :: 4], 90))
+    paper = float(np.percentile(pixels[::4, ::4], 90))
     return CanonicalPage(pixels, s, paper, ink)
 
 
@@ -90,6 +90,7 @@ def _locate_box(
 
 def _ring_fill(inked: np.ndarray, x0: int, y0: int, w: int, h: int, inner: int, outer: int) -> float:
     """Share of inked pixels in the ring between ``inner`` and ``outer`` px around a box."""
+
     def count(grow: int) -> tuple[int, int]:
         region = inked[max(y0 - grow, 0) : y0 + h + grow, max(x0 - grow, 0) : x0 + w + grow]
         return int(region.sum()), region.size
@@ -126,7 +127,9 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
     for row in alignment.page.rows:
         located = [_locate_box(dark, b, s, search_px, fk, ox, oy) for b in row.boxes]
         trusted = [(dx, dy) for dx, dy, conf in located if conf >= CONFIDENT_FRAME]
-        median = (int(np.median([d[0] for d in trusted])), int(np.median([d[1] for d in trusted]))) if trusted else (0, 0)
+        median = (
+            (int(np.median([d[0] for d in trusted])), int(np.median([d[1] for d in trusted]))) if trusted else (0, 0)
+        )
         boxes: list[BoxScore] = []
         for level, (box, (dx, dy, conf)) in enumerate(zip(row.boxes, located, strict=True)):
             if conf < CONFIDENT_FRAME or abs(dx - median[0]) > s * 0.5 or abs(dy - median[1]) > s * 0.5:

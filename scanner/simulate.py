@@ -98,8 +98,12 @@ def draw_mark(img: np.ndarray, box: Rect, px_per_mm: float, kind: str, ink: int,
     width = s * rng.uniform(0.35, 0.6)  # a 0.35-0.6 mm pen
     if kind == "cross":
         j = lambda: rng.normal(0, half * 0.08)  # noqa: E731
-        _stroke(img, np.array([[cx - half + j(), cy - half + j()], [cx + half + j(), cy + half + j()]]), ink, width, rng)
-        _stroke(img, np.array([[cx + half + j(), cy - half + j()], [cx - half + j(), cy + half + j()]]), ink, width, rng)
+        _stroke(
+            img, np.array([[cx - half + j(), cy - half + j()], [cx + half + j(), cy + half + j()]]), ink, width, rng
+        )
+        _stroke(
+            img, np.array([[cx + half + j(), cy - half + j()], [cx - half + j(), cy + half + j()]]), ink, width, rng
+        )
     elif kind == "tick":
         pts = np.array([[cx - half, cy], [cx - half * 0.3, cy + half * 0.8], [cx + half * 1.1, cy - half * 1.0]])
         _stroke(img, pts + rng.normal(0, half * 0.06, pts.shape), ink, width, rng)
@@ -116,7 +120,11 @@ def draw_mark(img: np.ndarray, box: Rect, px_per_mm: float, kind: str, ink: int,
 
 
 def scan_effects(
-    page: np.ndarray, px_per_mm: float, orientation: int, opts: SimOptions, rng: np.random.Generator,
+    page: np.ndarray,
+    px_per_mm: float,
+    orientation: int,
+    opts: SimOptions,
+    rng: np.random.Generator,
     angle_deg: float | None = None,
 ) -> np.ndarray:
     """Place the page on a slightly larger scanner bed: skew, offset, perspective, feed, blur, noise.
@@ -138,9 +146,11 @@ def scan_effects(
     matrix = cv2.getPerspectiveTransform(corners, moved.astype(np.float32))
     bed = cv2.warpPerspective(page, matrix, (out_w, out_h), flags=cv2.INTER_LINEAR, borderValue=(246,))
     if orientation:
-        bed = cv2.rotate(bed, {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}[orientation])
+        bed = cv2.rotate(
+            bed, {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}[orientation]
+        )
     bed = cv2.GaussianBlur(bed, (0, 0), rng.uniform(0.4, 0.9))
-    noisy = bed.astype(np.float32) + rng.normal(0, opts.noise, bed.shape).astype(np.float32)
+    noisy = bed.astype(np.float32) + np.asarray(rng.normal(0, opts.noise, bed.shape), np.float32)
     return np.clip(noisy, 0, 255).astype(np.uint8)
 
 
@@ -186,7 +196,7 @@ def render_pages(template: BallotTemplate, dpi: int) -> list[np.ndarray]:
 
 def _choose_rows(template: BallotTemplate, opts: SimOptions, rng: np.random.Generator) -> tuple[RowTruth, ...]:
     levels = len(template.levels)
-    weights = np.array(opts.level_weights or [0.6 ** k for k in range(levels)], float)
+    weights = np.array(opts.level_weights or [0.6**k for k in range(levels)], float)
     weights /= weights.sum()
     rows = []
     for i, official in enumerate(template.officials):
@@ -240,8 +250,11 @@ def simulate(template: BallotTemplate, out: Path, opts: SimOptions) -> Iterator[
                 for level in truth.marks:
                     draw_mark(img, row.boxes[level], s, kind, pen, rng)
             u = rng.random()
-            orientation = 180 if u < opts.upside_down else (
-                int(rng.choice([90, 270])) if u < opts.upside_down + opts.sideways else 0)
+            orientation = (
+                180
+                if u < opts.upside_down
+                else (int(rng.choice([90, 270])) if u < opts.upside_down + opts.sideways else 0)
+            )
             scanned = scan_effects(img, s, orientation, opts, rng)
             quality = int(rng.integers(opts.jpeg_quality[0], opts.jpeg_quality[1] + 1))
             if fmt in MULTI_PAGE:

@@ -138,7 +138,9 @@ class Store:
             self.conn.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
         elif version != SCHEMA_VERSION:
             self.conn.close()
-            raise StoreError(f"{path}: database schema {version} is not {SCHEMA_VERSION}; use the matching scanner version")
+            raise StoreError(
+                f"{path}: database schema {version} is not {SCHEMA_VERSION}; use the matching scanner version"
+            )
         self.conn.execute("PRAGMA synchronous = NORMAL")
 
     def __enter__(self) -> Store:
@@ -182,8 +184,16 @@ class Store:
             c.execute(
                 "INSERT OR IGNORE INTO files (sha256, path, size_bytes, kind, page_count, status, error, first_seen)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (f.sha256, f.path, f.size_bytes, f.kind, f.page_count, "unreadable" if f.error else "scanning",
-                 f.error, _now()),
+                (
+                    f.sha256,
+                    f.path,
+                    f.size_bytes,
+                    f.kind,
+                    f.page_count,
+                    "unreadable" if f.error else "scanning",
+                    f.error,
+                    _now(),
+                ),
             )
             if f.error:
                 c.execute(
@@ -206,15 +216,29 @@ class Store:
             cursor = c.execute(
                 "INSERT OR IGNORE INTO pages (file_sha256, page_index, status, reason, detail, template, page_number,"
                 " orientation, fit_error_mm, page_reasons, seconds, scanned_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (r.ref.file_sha256, r.ref.page_index, r.status, r.reason, r.detail, r.template_fingerprint,
-                 r.page_number, r.orientation, r.fit_error_mm, ",".join(r.page_reasons), round(r.seconds, 4), _now()),
+                (
+                    r.ref.file_sha256,
+                    r.ref.page_index,
+                    r.status,
+                    r.reason,
+                    r.detail,
+                    r.template_fingerprint,
+                    r.page_number,
+                    r.orientation,
+                    r.fit_error_mm,
+                    ",".join(r.page_reasons),
+                    round(r.seconds, 4),
+                    _now(),
+                ),
             )
             if cursor.rowcount == 0:
                 return False
             page_id = cursor.lastrowid
             if r.image_bytes:
-                c.execute("INSERT INTO page_images (page_id, media_type, data) VALUES (?, ?, ?)",
-                          (page_id, r.image_media_type, r.image_bytes))
+                c.execute(
+                    "INSERT INTO page_images (page_id, media_type, data) VALUES (?, ?, ?)",
+                    (page_id, r.image_media_type, r.image_bytes),
+                )
             scores = {s.official_index: s for s in r.scores}
             for d in r.decisions:
                 row_id = c.execute(
@@ -223,9 +247,12 @@ class Store:
                     (page_id, d.official_index, d.reading.value, d.level, int(d.needs_review), ",".join(d.reasons)),
                 ).lastrowid
                 c.executemany(
-                    "INSERT INTO box_scores (row_id, level, fill, darkness, outside, dx_mm, dy_mm) VALUES (?,?,?,?,?,?,?)",
-                    [(row_id, b.level, b.fill, b.darkness, b.outside, b.dx_mm, b.dy_mm)
-                     for b in scores[d.official_index].boxes],
+                    "INSERT INTO box_scores (row_id, level, fill, darkness, outside, dx_mm, dy_mm)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (row_id, b.level, b.fill, b.darkness, b.outside, b.dx_mm, b.dy_mm)
+                        for b in scores[d.official_index].boxes
+                    ],
                 )
         return True
 
@@ -320,7 +347,8 @@ class Store:
             "SELECT rows.id, files.path, pages.page_index, pages.template, pages.page_number, rows.official_index"
             " FROM rows JOIN pages ON pages.id = rows.page_id JOIN files ON files.sha256 = pages.file_sha256"
             + self._LATEST_DECISION
-            + " WHERE rows.needs_review = 1 AND d.d_id IS NULL ORDER BY files.path, pages.page_index, rows.official_index"
+            + " WHERE rows.needs_review = 1 AND d.d_id IS NULL"
+            " ORDER BY files.path, pages.page_index, rows.official_index"
         ).fetchall()
 
     def export_pages(self) -> Iterator[dict[str, object]]:
@@ -330,11 +358,25 @@ class Store:
             " pages.status, pages.reason, pages.detail, pages.orientation, pages.fit_error_mm, pages.page_reasons"
             " FROM pages JOIN files ON files.sha256 = pages.file_sha256 ORDER BY files.path, pages.page_index"
         ).fetchall()
-        for (page_id, path, sha, index, template, number, status, reason, detail, orientation, fit, page_reasons) in pages:
+        for (
+            page_id,
+            path,
+            sha,
+            index,
+            template,
+            number,
+            status,
+            reason,
+            detail,
+            orientation,
+            fit,
+            page_reasons,
+        ) in pages:
             rows = []
             for row_id, official, reading, level, review, reasons, d_reading, d_level in self.conn.execute(
                 "SELECT rows.id, rows.official_index, rows.reading, rows.level, rows.needs_review, rows.reasons,"
-                " d.d_reading, d.d_level FROM rows" + self._LATEST_DECISION
+                " d.d_reading, d.d_level FROM rows"
+                + self._LATEST_DECISION
                 + " WHERE rows.page_id = ? ORDER BY rows.official_index",
                 (page_id,),
             ):

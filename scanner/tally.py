@@ -74,9 +74,7 @@ def percent(count: int, denominator: int) -> str:
     return f"{hundredths // 100}.{hundredths % 100:02d}"
 
 
-def tally(
-    templates: Mapping[str, BallotTemplate], rows: Iterable[RowRecord], pages_pending: int
-) -> Tally:
+def tally(templates: Mapping[str, BallotTemplate], rows: Iterable[RowRecord], pages_pending: int) -> Tally:
     per_official: dict[tuple[str, int], Counter[tuple[str, int | None]]] = defaultdict(Counter)
     rows_pending = 0
     for r in rows:

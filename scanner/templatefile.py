@@ -57,7 +57,9 @@ def to_dict(t: BallotTemplate, with_fingerprint: bool = True) -> dict[str, Any]:
 
 def compute_fingerprint(t: BallotTemplate) -> str:
     """SHA-256 (hex) of the template's canonical JSON without its fingerprint."""
-    canonical = json.dumps(to_dict(t, with_fingerprint=False), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    canonical = json.dumps(
+        to_dict(t, with_fingerprint=False), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -82,7 +84,13 @@ def from_dict(data: dict[str, Any], source: str = "template") -> BallotTemplate:
                     number=int(p["number"]),
                     markers=tuple(Marker(int(m["id"]), int(m["corner"]), _to_rect(m)) for m in p["markers"]),
                     code_strips=tuple(
-                        CodeStrip(float(c["x_mm"]), float(c["y_mm"]), float(c["cell_w_mm"]), float(c["cell_h_mm"]), int(c["bits"]))
+                        CodeStrip(
+                            float(c["x_mm"]),
+                            float(c["y_mm"]),
+                            float(c["cell_w_mm"]),
+                            float(c["cell_h_mm"]),
+                            int(c["bits"]),
+                        )
                         for c in p["code_strips"]
                     ),
                     rows=tuple(

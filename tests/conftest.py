@@ -3,8 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from helpers import run, write_officials
+
 from scanner import templatefile
 from scanner.model import BallotTemplate
 

@@ -83,7 +83,9 @@ def test_damaged_code_falls_back_to_marks_and_sends_rows_to_review(template12_ob
     page = _page(img)
     alignment = align_page(page, [template12_obj], DEFAULT_THRESHOLDS)
     assert isinstance(alignment, Alignment) and not alignment.code_read
-    decisions = classify_page(score_page(page, alignment, DEFAULT_READER), DEFAULT_THRESHOLDS, ("page_code_unreadable",))
+    decisions = classify_page(
+        score_page(page, alignment, DEFAULT_READER), DEFAULT_THRESHOLDS, ("page_code_unreadable",)
+    )
     assert all(d.needs_review for d in decisions)
     # with two templates having a page 1, marks alone cannot tell which: unusable
     twin = replace(template12_obj, fingerprint="f" * 64)

@@ -13,7 +13,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-
 from helpers import compare_with_truth, review_to_truth, run, stored_tally, truth_tally, write_officials
 
 EXIT_UNUSABLE = 3
@@ -43,8 +42,26 @@ def test_three_hundred_ballots_counted_exactly(template12: Path, tmp_path: Path)
 @pytest.mark.parametrize("fmt", ["jpeg", "png", "tiff", "tiff-g4", "pdf"])
 def test_every_input_format(template12: Path, tmp_path: Path, fmt: str) -> None:
     scans, truth, db = tmp_path / "scans", tmp_path / "truth.json", tmp_path / "count.db"
-    run("simulate", template12, "--ballots", "4", "--out", scans, "--truth", truth, "--seed", "3", "--format", fmt,
-        "--dpi", "150,300", "--upside-down", "0.5", "--sideways", "0.3")
+    run(
+        "simulate",
+        template12,
+        "--ballots",
+        "4",
+        "--out",
+        scans,
+        "--truth",
+        truth,
+        "--seed",
+        "3",
+        "--format",
+        fmt,
+        "--dpi",
+        "150,300",
+        "--upside-down",
+        "0.5",
+        "--sideways",
+        "0.3",
+    )
     run("scan", "--db", db, "--template", template12, scans, "--workers", "1")
     check = compare_with_truth(db, truth)
     assert check.rows == 4 * 12 and check.silent_errors == []
@@ -101,15 +118,30 @@ def _pages_stored(db: Path) -> int:
 @pytest.mark.slow
 def test_killed_scan_resumes_to_the_same_tally(template12: Path, tmp_path: Path) -> None:
     scans = tmp_path / "scans"
-    run("simulate", template12, "--ballots", "60", "--out", scans, "--seed", "5", "--format", "jpeg,pdf",
-        "--sheets-per-file", "20")
+    run(
+        "simulate",
+        template12,
+        "--ballots",
+        "60",
+        "--out",
+        scans,
+        "--seed",
+        "5",
+        "--format",
+        "jpeg,pdf",
+        "--sheets-per-file",
+        "20",
+    )
     clean, killed = tmp_path / "clean.db", tmp_path / "killed.db"
     run("scan", "--db", clean, "--template", template12, scans)
     for sig in (signal.SIGINT, signal.SIGKILL):
         for leftover in (killed, killed.with_name(killed.name + "-wal"), killed.with_name(killed.name + "-shm")):
             leftover.unlink(missing_ok=True)
-        proc = subprocess.Popen([sys.executable, "-m", "scanner", "scan", "--db", str(killed), "--template",
-                                 str(template12), str(scans)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "scanner", "scan", "--db", str(killed), "--template", str(template12), str(scans)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 120
         while _pages_stored(killed) < 15 and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)
@@ -118,12 +150,13 @@ def test_killed_scan_resumes_to_the_same_tally(template12: Path, tmp_path: Path)
         assert 0 < _pages_stored(killed) < 60, f"the scan should have been stopped midway: {err.decode()[-2000:]}"
         run("scan", "--db", killed, "--template", template12, scans)
         assert _pages_stored(killed) == 60
-        assert (run("tally", "--db", killed, "--format", "json").stdout
-                == run("tally", "--db", clean, "--format", "json").stdout)
+        assert (
+            run("tally", "--db", killed, "--format", "json").stdout
+            == run("tally", "--db", clean, "--format", "json").stdout
+        )
 
 
-def test_bad_inputs_are_named_and_the_rest_is_counted(template12: Path, foreign_template: Path,
-                                                     tmp_path: Path) -> None:
+def test_bad_inputs_are_named_and_the_rest_is_counted(template12: Path, foreign_template: Path, tmp_path: Path) -> None:
     scans, truth, db = tmp_path / "scans", tmp_path / "truth.json", tmp_path / "count.db"
     run("simulate", template12, "--ballots", "5", "--out", scans, "--truth", truth, "--seed", "6")
     run("simulate", foreign_template, "--ballots", "1", "--out", tmp_path / "foreign", "--seed", "1")

@@ -11,8 +11,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_samples_count_as_the_truth_says(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
-    result = run("scan", "--db", db, "--template", ROOT / "templates" / "uy-ban-thuong-vu-12", ROOT / "samples" / "scans",
-                 check=False)
+    result = run(
+        "scan",
+        "--db",
+        db,
+        "--template",
+        ROOT / "templates" / "uy-ban-thuong-vu-12",
+        ROOT / "samples" / "scans",
+        check=False,
+    )
     assert result.returncode == 3  # the page of another template, on purpose
     assert "khac-mau-phieu.jpg, page 1: page of another ballot" in result.stdout
     check = compare_with_truth(db, ROOT / "samples" / "truth.json")

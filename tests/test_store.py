@@ -4,8 +4,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from helpers import run
+
 from scanner.errors import StoreError
 from scanner.model import Reading
 from scanner.store import Store

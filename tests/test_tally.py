@@ -8,18 +8,36 @@ from scanner.tally import RowRecord, percent, tally
 
 @pytest.mark.parametrize(
     ("count", "denominator", "shown"),
-    [(187, 481, "38.88"), (437, 485, "90.10"), (34, 485, "7.01"), (4, 485, "0.82"), (1, 8, "12.50"),
-     (1, 200, "0.50"), (1, 400, "0.25"), (1, 80000, "0.00"), (1, 40000, "0.00"), (3, 40000, "0.01"),
-     (5, 5, "100.00"), (0, 7, "0.00")],
+    [
+        (187, 481, "38.88"),
+        (437, 485, "90.10"),
+        (34, 485, "7.01"),
+        (4, 485, "0.82"),
+        (1, 8, "12.50"),
+        (1, 200, "0.50"),
+        (1, 400, "0.25"),
+        (1, 80000, "0.00"),
+        (1, 40000, "0.00"),
+        (3, 40000, "0.01"),
+        (5, 5, "100.00"),
+        (0, 7, "0.00"),
+    ],
 )
 def test_percent_rounds_half_up_from_integers(count: int, denominator: int, shown: str) -> None:
     assert percent(count, denominator) == shown
 
 
-def _rec(t: str, official: int, reading: Reading, level: int | None, review: bool = False,
-         decided: tuple[Reading, int | None] | None = None) -> RowRecord:
-    return RowRecord(t, 1, official, reading, level, review, decided[0] if decided else None,
-                     decided[1] if decided else None)
+def _rec(
+    t: str,
+    official: int,
+    reading: Reading,
+    level: int | None,
+    review: bool = False,
+    decided: tuple[Reading, int | None] | None = None,
+) -> RowRecord:
+    return RowRecord(
+        t, 1, official, reading, level, review, decided[0] if decided else None, decided[1] if decided else None
+    )
 
 
 def test_review_rows_are_pending_until_decided(template12_obj: BallotTemplate) -> None:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import run, write_officials
 from pdf2image import convert_from_path
 
-from helpers import run, write_officials
 from scanner import templatefile
 from scanner.errors import TemplateError
 
@@ -17,11 +17,18 @@ def test_pdf_text_has_exact_vietnamese(tmp_path: Path) -> None:
     csv = tmp_path / "o.csv"
     csv.write_text("STT,Họ và tên,Chức vụ\n1,Nguyễn Thị Kim Ngân,Chủ tịch Quốc hội\n2,Đỗ Bá Tỵ,Phó Chủ tịch\n", "utf-8")
     run("template", "new", csv, "--title", "Lấy phiếu tín nhiệm đối với người giữ chức vụ", "--out", tmp_path / "t")
-    text = subprocess.run(["pdftotext", tmp_path / "t" / "ballot.pdf", "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", tmp_path / "t" / "ballot.pdf", "-"], capture_output=True, text=True, check=True
+    ).stdout
     text = " ".join(text.split())  # table headings wrap onto two lines
-    for expected in ("Nguyễn Thị Kim Ngân", "Đỗ Bá Tỵ", "Tín nhiệm thấp", "Tín nhiệm cao", "PHIẾU TÍN NHIỆM",
-                     "Lấy phiếu tín nhiệm đối với người giữ chức vụ"):
+    for expected in (
+        "Nguyễn Thị Kim Ngân",
+        "Đỗ Bá Tỵ",
+        "Tín nhiệm thấp",
+        "Tín nhiệm cao",
+        "PHIẾU TÍN NHIỆM",
+        "Lấy phiếu tín nhiệm đối với người giữ chức vụ",
+    ):
         assert expected in text
     fonts = subprocess.run(["pdffonts", tmp_path / "t" / "ballot.pdf"], capture_output=True, text=True).stdout
     assert "DejaVuSans" in fonts and " yes " in fonts  # embedded
@@ -49,8 +56,17 @@ def test_boxes_are_printed_where_the_template_says(template12: Path) -> None:
 
 def test_levels_are_a_setting(tmp_path: Path) -> None:
     officials = write_officials(tmp_path / "o.csv", 3)
-    run("template", "new", officials, "--title", "Quân đội", "--levels", "Tín nhiệm cao;Tín nhiệm;Không tín nhiệm",
-        "--out", tmp_path / "t")
+    run(
+        "template",
+        "new",
+        officials,
+        "--title",
+        "Quân đội",
+        "--levels",
+        "Tín nhiệm cao;Tín nhiệm;Không tín nhiệm",
+        "--out",
+        tmp_path / "t",
+    )
     t = templatefile.load(tmp_path / "t")
     assert t.levels == ("Tín nhiệm cao", "Tín nhiệm", "Không tín nhiệm")
     assert all(len(r.boxes) == 3 for r in t.pages[0].rows)

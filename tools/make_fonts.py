@@ -19,7 +19,10 @@ TARGET = Path(__file__).resolve().parent.parent / "scanner" / "fonts"
 # Basic Latin, Latin-1, Latin Extended-A/B, combining marks, Latin Extended
 # Additional (all precomposed Vietnamese letters), punctuation, currency, arrows,
 # geometric shapes used for check marks in instructions.
-UNICODE_RANGES = "U+0020-007E,U+00A0-024F,U+0300-036F,U+1E00-1EFF,U+2000-206F,U+20A0-20BF,U+2190-21FF,U+25A0-25FF,U+2610-2612,U+2713-2717"
+UNICODE_RANGES = ",".join(
+    ["U+0020-007E", "U+00A0-024F", "U+0300-036F", "U+1E00-1EFF", "U+2000-206F"]
+    + ["U+20A0-20BF", "U+2190-21FF", "U+25A0-25FF", "U+2610-2612", "U+2713-2717"]
+)
 
 
 def main() -> None:
