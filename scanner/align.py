@@ -20,11 +20,6 @@ from .model import Alignment, BallotTemplate, CodeStrip, Marker, Orientation, Pa
 from .settings import DEFAULT_READER, ReaderSettings, Thresholds
 
 MIN_MARKERS = 3  # a homography from three marks (12 corners) still over-determines the page
-CODE_MIN_CONTRAST = 0.25  # of the paper-to-black range, between the code's darkest and lightest cells
-
-
-DETECT_PX_PER_MM = 4.0  # marks are searched at this resolution (a 10 mm mark is 40 px), then refined
-REFINE_WINDOW_MM = 0.6  # half-size of the window in which each corner is refined at full resolution
 
 
 @cache
@@ -42,13 +37,13 @@ def find_markers(
     Marks are detected on a reduced copy (four times fewer pixels at 200 DPI) and their
     corners refined on the full image.
     """
-    scale = min(1.0, DETECT_PX_PER_MM / px_per_mm)
+    scale = min(1.0, settings.detect_px_per_mm / px_per_mm)
     small = pixels if scale == 1.0 else cv2.resize(pixels, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     corners, ids, _ = _detector(dictionary, settings.min_marker_perimeter_rate).detectMarkers(small)
     found: dict[int, np.ndarray] = {}
     if ids is None:
         return found
-    window = max(2, int(round(REFINE_WINDOW_MM * px_per_mm)))
+    window = max(2, int(round(settings.refine_window_mm * px_per_mm)))
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.01)
     for marker_corners, marker_id in zip(corners, ids.ravel(), strict=True):
         if int(marker_id) in found:
@@ -98,7 +93,9 @@ def warp_region(
     )
 
 
-def read_code_strip(pixels: np.ndarray, homography: np.ndarray, strip: CodeStrip) -> pagecode.PageCode | None:
+def read_code_strip(
+    pixels: np.ndarray, homography: np.ndarray, strip: CodeStrip, settings: ReaderSettings = DEFAULT_READER
+) -> pagecode.PageCode | None:
     """Sample each cell's centre and decode; None when the strip is unreadable or fails its checksum."""
     cell_px = 8
     image = warp_region(
@@ -114,7 +111,7 @@ def read_code_strip(pixels: np.ndarray, homography: np.ndarray, strip: CodeStrip
     cells = image[height // 4 : height - height // 4].reshape(image.shape[0] - 2 * (height // 4), strip.bits, cell_px)
     means = cells[:, :, 2:-2].mean(axis=(0, 2))
     low, high = float(means.min()), float(means.max())
-    if high - low < CODE_MIN_CONTRAST * 255:
+    if high - low < settings.code_min_contrast * 255:
         return None
     bits = tuple(int(m < (low + high) / 2) for m in means)
     return pagecode.decode(bits)
@@ -168,7 +165,8 @@ def align_page(
             f"the registration marks are {error_mm:.2f} mm out of place (at most "
             f"{thresholds.max_fit_error_mm} mm allowed): a crumpled, folded or photocopied-at-scale page",
         )
-    codes = [read_code_strip(page.pixels, homography, s) for s in frames[0].pages[page_number - 1].code_strips]
+    strips = frames[0].pages[page_number - 1].code_strips
+    codes = [read_code_strip(page.pixels, homography, strip, settings) for strip in strips]
     code = next((c for c in codes if c is not None), None)
     if code is None:
         if len(frames) == 1:

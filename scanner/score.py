@@ -11,8 +11,6 @@ from .align import warp_region
 from .model import Alignment, BoxScore, PageImage, Rect, RowScores
 from .settings import ReaderSettings
 
-CONFIDENT_FRAME = 0.45  # share of an ideal printed frame's response above which a box's own position is trusted
-
 
 @dataclass(frozen=True, eq=False)
 class CanonicalPage:
@@ -126,13 +124,13 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
     rows: list[RowScores] = []
     for row in alignment.page.rows:
         located = [_locate_box(dark, b, s, search_px, fk, ox, oy) for b in row.boxes]
-        trusted = [(dx, dy) for dx, dy, conf in located if conf >= CONFIDENT_FRAME]
+        trusted = [(dx, dy) for dx, dy, conf in located if conf >= settings.frame_confidence]
         median = (
             (int(np.median([d[0] for d in trusted])), int(np.median([d[1] for d in trusted]))) if trusted else (0, 0)
         )
         boxes: list[BoxScore] = []
         for level, (box, (dx, dy, conf)) in enumerate(zip(row.boxes, located, strict=True)):
-            if conf < CONFIDENT_FRAME or abs(dx - median[0]) > s * 0.5 or abs(dy - median[1]) > s * 0.5:
+            if conf < settings.frame_confidence or abs(dx - median[0]) > s * 0.5 or abs(dy - median[1]) > s * 0.5:
                 dx, dy = median
             x0, y0 = int(round(box.x_mm * s)) + dx - ox, int(round(box.y_mm * s)) + dy - oy
             w, h = int(round(box.w_mm * s)), int(round(box.h_mm * s))

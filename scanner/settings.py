@@ -50,6 +50,20 @@ class ReaderSettings:
     # under ~667 mm (the sheet fills at least ~45% of it).  Smaller shapes (letters) are
     # skipped, which halves detection time (bench/throughput.py: 30 -> 13 ms a page).
     min_marker_perimeter_rate: float = 0.06
+    # Marks are searched for on a copy reduced to this resolution (a 10 mm mark is then
+    # 40 px, its cells ~7 px, well above ArUco's needs) and their corners refined on the
+    # full image within this half-window (mm).
+    detect_px_per_mm: float = 4.0
+    refine_window_mm: float = 0.6
+    # The page code is read only when its darkest and lightest cells differ by at least
+    # this share of the grey range (printed codes on simulated 150-300 DPI scans: 0.99;
+    # a blank strip: under 0.05).
+    code_min_contrast: float = 0.25
+    # A box's own position is trusted when the printed frame answers with at least this
+    # share of an ideal frame's response; otherwise the row's common shift is used (a
+    # box filled with ink hides its frame).  On 32 simulated 200-DPI scans, frames answered
+    # 0.54-0.76 (1st-95th percentile); the lowest, 0.38, were boxes covered by a mark.
+    frame_confidence: float = 0.45
     # How far a printed box may sit from where the homography puts it (mm); local
     # refinement searches this far.  Covers paper stretch and scanner feed wobble.
     box_search_mm: float = 1.2
