@@ -19,10 +19,11 @@ from . import report, templatefile
 from .ballotpdf import missing_glyphs, render_pdf
 from .errors import ScannerError
 from .layout import layout_ballot
-from .load import discover, inspect_file
-from .model import DEFAULT_LEVELS, BallotTemplate, PageRef
+from .load import discover
+from .model import DEFAULT_LEVELS, BallotTemplate
 from .officials import read_officials
-from .pipeline import ReadContext, read_pages
+from .pipeline import ReadContext
+from .scanjob import ScanOutcome, SettledFiles, read_plan, register_files, scan_files
 from .store import Store
 from .tally import tally
 
@@ -187,16 +188,28 @@ def _templates(store: Store, paths: tuple[Path, ...]) -> tuple[BallotTemplate, .
     help="Template folder; repeat for several. Templates used before are remembered by the database.",
 )
 @click.option("--workers", default=os.cpu_count() or 1, show_default="all cores", type=click.IntRange(1))
+@click.option("--watch", is_flag=True, help="Keep watching the folders for new scans until Ctrl-C.")
+@click.option(
+    "--poll",
+    default=2.0,
+    show_default=True,
+    type=click.FloatRange(0.1),
+    help="With --watch: seconds between looks; a file is read once unchanged for one look.",
+)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def scan(db: Path, template_dirs: tuple[Path, ...], workers: int, paths: tuple[Path, ...]) -> None:
+def scan(
+    db: Path, template_dirs: tuple[Path, ...], workers: int, watch: bool, poll: float, paths: tuple[Path, ...]
+) -> None:
     """Read scanned ballots (PDF, TIFF, JPEG, PNG, or folders of them) into the count database.
 
     Files already scanned (same content) are skipped, and an interrupted scan continues
     where it stopped. Doubtful rows and unusable pages are stored for review, never counted.
+    With --watch, files a scanner writes into the folders later are read as they settle.
 
     \b
     Example:
       scanner scan --db count.db --template templates/tinh-uy scans/
+      scanner scan --db count.db --template templates/tinh-uy --watch /srv/scanner-inbox/
     """
     if missing := [p for p in paths if not p.exists()]:
         raise click.ClickException(f"no such file or folder: {missing[0]}")
@@ -204,68 +217,64 @@ def scan(db: Path, template_dirs: tuple[Path, ...], workers: int, paths: tuple[P
     with Store(db, create=True) as store:
         ctx = ReadContext(_templates(store, template_dirs))
         files, skipped_types = discover(paths)
-        tasks: list[tuple[PageRef, str]] = []
-        remaining: dict[str, int] = {}
-        seen: set[str] = set()
-        already = 0
-        unusable_now: list[tuple[str, int, str]] = []
-        with click.progressbar(files, label="Checking files", file=sys.stderr) as bar:
-            for path in bar:
-                f = inspect_file(path)
-                if f.sha256 and f.sha256 in seen:
-                    already += 1
-                    continue
-                seen.add(f.sha256)
-                state = store.file_state(f.sha256) if f.sha256 else None
-                if state is not None and state.status != "scanning":
-                    already += 1
-                    continue
-                store.begin_file(f)
-                if f.error:
-                    unusable_now.append((f.path, 0, f.error))
-                    continue
-                todo = [i for i in range(f.page_count) if state is None or i not in state.pages_done]
-                remaining[f.sha256] = len(todo)
-                if not todo:
-                    store.finish_file(f.sha256)
-                tasks += [(PageRef(f.path, f.sha256, i), f.kind) for i in todo]
-        rows = review = 0
-        read_started = time.perf_counter()
         try:
-            with click.progressbar(length=len(tasks), label="Reading pages", file=sys.stderr) as bar:
-                for result in read_pages(tasks, ctx, min(workers, max(len(tasks), 1))):
-                    store.save_page(result)
-                    if result.status == "unusable":
-                        unusable_now.append((result.ref.path, result.ref.page_index + 1, result.detail))
-                    rows += len(result.decisions)
-                    review += sum(d.needs_review for d in result.decisions)
-                    remaining[result.ref.file_sha256] -= 1
-                    if remaining[result.ref.file_sha256] == 0:
-                        store.finish_file(result.ref.file_sha256)
-                    bar.update(1)
+            if watch:
+                outcome = _watch(store, ctx, paths, workers, poll)
+            else:
+                outcome = _scan_with_progress(store, ctx, files, workers)
         except KeyboardInterrupt:
             click.echo("\nInterrupted. Every page read so far is stored; run the same command to continue.", err=True)
             sys.exit(EXIT_INTERRUPTED)
-        seconds = time.perf_counter() - started
-        pages = len(tasks)
-        rate = pages / max(time.perf_counter() - read_started, 1e-9)
-        click.echo(f"Pages read: {pages} in {seconds:.1f} s ({rate:.1f} pages/s, {workers} worker(s))")
-        click.echo(f"Rows counted: {rows - review}; rows for review: {review}")
-        if already:
-            click.echo(f"Files skipped, already scanned: {already}")
-        if skipped_types:
+        rate = outcome.pages / max(outcome.reading_seconds, 1e-9)
+        click.echo(
+            f"Pages read: {outcome.pages} in {time.perf_counter() - started:.1f} s "
+            f"({rate:.1f} pages/s, {workers} worker(s))"
+        )
+        click.echo(f"Rows counted: {outcome.rows - outcome.review}; rows for review: {outcome.review}")
+        if outcome.already_scanned:
+            click.echo(f"Files skipped, already scanned: {outcome.already_scanned}")
+        if skipped_types and not watch:
             click.echo(f"Files ignored (not PDF/TIFF/JPEG/PNG): {len(skipped_types)}")
-        if unusable_now:
-            click.echo(f"Unusable pages: {len(unusable_now)} (stored for review, not counted)")
-            for where, page, detail in unusable_now:
-                click.echo(f"  {where}" + (f", page {page}" if page else "") + f": {detail}")
+        if outcome.unusable:
+            click.echo(f"Unusable pages: {len(outcome.unusable)} (stored for review, not counted)")
+            for u in outcome.unusable:
+                click.echo(f"  {u.path}" + (f", page {u.page}" if u.page else "") + f": {u.detail}")
         totals = store.counts()
         click.echo(
             f"Database {db}: {totals['pages']} pages, {totals['rows']} rows, "
             f"{len(store.review_rows())} row(s) and {store.pages_pending()} page(s) awaiting review"
         )
-    if unusable_now:
+    if outcome.unusable:
         sys.exit(EXIT_UNUSABLE)
+
+
+def _scan_with_progress(store: Store, ctx: ReadContext, files: list[Path], workers: int) -> ScanOutcome:
+    with click.progressbar(length=len(files), label="Checking files", file=sys.stderr) as bar:
+        plan = register_files(store, files, on_file=lambda: bar.update(1))
+    with click.progressbar(length=len(plan.tasks), label="Reading pages", file=sys.stderr) as bar:
+        return read_plan(store, ctx, plan, workers, on_page=lambda: bar.update(1))
+
+
+def _watch(store: Store, ctx: ReadContext, paths: tuple[Path, ...], workers: int, poll: float) -> ScanOutcome:
+    """Read files as a scanner finishes writing them, until Ctrl-C; returns what was read."""
+    settled = SettledFiles()
+    total = ScanOutcome()
+    click.echo(f"Watching {', '.join(map(str, paths))} every {poll:g} s; press Ctrl-C to stop.", err=True)
+    try:
+        while True:
+            ready = settled.poll(discover(paths)[0])
+            if ready:
+                outcome = scan_files(store, ctx, ready, workers)
+                total = total + outcome
+                click.echo(
+                    f"{time.strftime('%H:%M:%S')} read {outcome.pages} page(s) from {len(ready)} file(s); "
+                    f"{outcome.review} row(s) for review, {len(outcome.unusable)} unusable page(s)",
+                    err=True,
+                )
+            time.sleep(poll)
+    except KeyboardInterrupt:
+        click.echo("Stopped watching.", err=True)
+    return total
 
 
 @cli.command("tally")

@@ -221,3 +221,34 @@ def test_export_jsonl(template12: Path, tmp_path: Path) -> None:
     assert set(row) == {"official_index", "reading", "level", "needs_review", "reasons", "decision", "boxes"}
     assert [b["level"] for b in row["boxes"]] == [0, 1, 2]
     assert all(0 <= b["fill"] <= 1 for b in row["boxes"])
+
+
+def test_watch_reads_files_as_the_scanner_finishes_them(template12: Path, tmp_path: Path) -> None:
+    source, inbox, truth, db = tmp_path / "source", tmp_path / "inbox", tmp_path / "truth.json", tmp_path / "count.db"
+    run("simulate", template12, "--ballots", "3", "--out", source, "--truth", truth, "--seed", "21")
+    inbox.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scanner", "scan", "--db", str(db), "--template", str(template12), "--watch",
+         "--poll", "0.5", "--workers", "1", str(inbox)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        files = sorted(source.glob("*.jpg"))
+        for f in files[:2]:
+            (inbox / f.name).write_bytes(f.read_bytes())
+        # the third arrives slowly, in pieces closer together than one look
+        data = files[2].read_bytes()
+        with (inbox / files[2].name).open("wb") as out:
+            for start in range(0, len(data), len(data) // 8 + 1):
+                out.write(data[start : start + len(data) // 8 + 1])
+                out.flush()
+                time.sleep(0.15)
+        deadline = time.monotonic() + 60
+        while _pages_stored(db) < 3 and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out_text, err_text = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err_text
+    assert "Pages read: 3" in out_text and "Unusable" not in out_text
+    assert compare_with_truth(db, truth).silent_errors == []
