@@ -6,7 +6,8 @@
     ├── OfficialsError      a bad list of officials (names the file and line)
     ├── TemplateError       a missing or invalid template.json
     ├── StoreError          a database that is not ours, or of a newer schema
-    └── InputError          no scan files where the user pointed
+    ├── InputError          no scan files where the user pointed
+    └── MissingToolError    a program the scan needs is not installed (poppler-utils)
 
 Unreadable *pages* are not exceptions: they are :class:`scanner.model.Unreadable` values.
 """
@@ -36,3 +37,7 @@ class StoreError(ScannerError):
 
 class InputError(ScannerError):
     pass
+
+
+class MissingToolError(ScannerError):
+    """Not a bad file but a machine to set up: the command stops instead of blaming the file."""

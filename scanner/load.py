@@ -9,6 +9,7 @@ does not grow with the size of the stack.
 from __future__ import annotations
 
 import hashlib
+import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,12 +17,17 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from .errors import MissingToolError
 from .model import PageImage, PageRef, Unreadable
 from .settings import ReaderSettings
 
 A4_LONG_SIDE_MM = 297.0
+# What the image libraries raise on damaged input (Pillow raises TypeError for a TIFF cut short,
+# struct.error for bad tags); caught only around decoding, and reported with the file and page.
+DECODE_ERRORS = (OSError, ValueError, TypeError, EOFError, SyntaxError, IndexError, struct.error, RuntimeError)
 SUFFIXES = {".pdf": "pdf", ".tif": "tiff", ".tiff": "tiff", ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png"}
 PDF_RENDER_DPI = 200  # pages of a PDF are rendered at this resolution before reading
+POPPLER_MISSING = "reading PDF scans needs poppler-utils: run 'make', or 'sudo apt-get install poppler-utils'"
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,7 @@ def inspect_file(path: Path) -> ScanFile:
         return ScanFile(str(path), sha, size, "", 0, "not a PDF, TIFF, JPEG or PNG file")
     try:
         pages = _count_pages(path, kind)
-    except (OSError, ValueError, RuntimeError) as exc:
+    except DECODE_ERRORS as exc:
         return ScanFile(str(path), sha, size, kind, 0, f"cannot open the {kind.upper()} file: {exc}")
     if pages < 1:
         return ScanFile(str(path), sha, size, kind, 0, f"the {kind.upper()} file has no pages")
@@ -105,7 +111,7 @@ def _count_pages(path: Path, kind: str) -> int:
         try:
             return int(pdfinfo_from_path(str(path))["Pages"])
         except PDFInfoNotInstalledError as exc:
-            raise RuntimeError("poppler-utils is not installed (run 'make' or apt-get install poppler-utils)") from exc
+            raise MissingToolError(POPPLER_MISSING) from exc
         except (PDFPageCountError, PDFSyntaxError, KeyError) as exc:
             raise ValueError(str(exc).strip().splitlines()[-1] if str(exc).strip() else "damaged PDF") from exc
     if kind == "tiff":
@@ -176,9 +182,11 @@ def load_page(ref: PageRef, kind: str, settings: ReaderSettings) -> tuple[PageIm
             pixels = _render_pdf_page(path, ref.page_index)
         else:
             return Unreadable("unreadable_file", "not a PDF, TIFF, JPEG or PNG file")
-    except (OSError, ValueError, EOFError, SyntaxError) as exc:
+    except DECODE_ERRORS as exc:
         return Unreadable("unreadable_file", f"page {ref.page_index + 1} cannot be decoded: {exc}")
     except Exception as exc:  # pdf2image wraps poppler failures in several exception types
+        if exc.__class__.__name__ == "PDFInfoNotInstalledError":
+            raise MissingToolError(POPPLER_MISSING) from exc
         if exc.__class__.__module__.startswith("pdf2image"):
             return Unreadable("unreadable_file", f"page {ref.page_index + 1} cannot be rendered: {exc}")
         raise

@@ -165,6 +165,23 @@ def test_bad_inputs_are_named_and_the_rest_is_counted(template12: Path, foreign_
     good = next(scans.glob("ballot-*.jpg")).read_bytes()
     (scans / "truncated.jpg").write_bytes(good[: len(good) // 2])
     (scans / "corrupt.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\nthis is not a pdf\n")
+    run(
+        "simulate",
+        template12,
+        "--ballots",
+        "2",
+        "--out",
+        tmp_path / "other",
+        "--seed",
+        "2",
+        "--format",
+        "tiff,png",
+        "--sheets-per-file",
+        "1",
+    )
+    for name in ("stack-0000.tif", "ballot-0002-p1.png"):
+        data = (tmp_path / "other" / name).read_bytes()
+        (scans / f"cut-{name}").write_bytes(data[: len(data) * 6 // 10])
     photo = np.random.default_rng(0).integers(0, 255, (1200, 900, 3), np.uint8)
     photo = cv2.GaussianBlur(photo, (0, 0), 8)
     cv2.imwrite(str(scans / "holiday-photo.jpg"), photo)
@@ -172,7 +189,9 @@ def test_bad_inputs_are_named_and_the_rest_is_counted(template12: Path, foreign_
     result = run("scan", "--db", db, "--template", template12, scans, check=False)
     assert result.returncode == EXIT_UNUSABLE, result.stderr
     out = result.stdout
-    assert "Unusable pages: 5" in out
+    assert "Unusable pages: 7" in out
+    assert "cut-stack-0000.tif: cannot open the TIFF file" in out
+    assert "cut-ballot-0002-p1.png, page 1: the PNG file is damaged" in out
     assert "empty.jpg: the file is empty" in out
     assert "truncated.jpg, page 1: the JPEG file is truncated" in out
     assert "corrupt.pdf: cannot open the PDF file" in out
@@ -182,7 +201,7 @@ def test_bad_inputs_are_named_and_the_rest_is_counted(template12: Path, foreign_
     check = compare_with_truth_subset(db, truth)
     assert check == 5 * 12
     table = run("tally", "--db", db).stdout
-    assert "Ballots collected: 5" in table and "5 unusable page(s) await review" in table
+    assert "Ballots collected: 5" in table and "7 unusable page(s) await review" in table
 
 
 def compare_with_truth_subset(db: Path, truth: Path) -> int:
@@ -252,3 +271,16 @@ def test_watch_reads_files_as_the_scanner_finishes_them(template12: Path, tmp_pa
     assert proc.returncode == 0, err_text
     assert "Pages read: 3" in out_text and "Unusable" not in out_text
     assert compare_with_truth(db, truth).silent_errors == []
+
+
+def test_missing_poppler_stops_the_scan_without_blaming_the_file(template12: Path, tmp_path: Path) -> None:
+    scans, db = tmp_path / "scans", tmp_path / "count.db"
+    run("simulate", template12, "--ballots", "1", "--out", scans, "--seed", "1", "--format", "pdf")
+    env = {"PATH": str(tmp_path / "empty"), "HOME": str(tmp_path)}  # no pdfinfo, no pdftoppm
+    proc = subprocess.run(
+        [sys.executable, "-m", "scanner", "scan", "--db", str(db), "--template", str(template12), str(scans)],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 1 and "poppler-utils" in proc.stderr
+    # nothing was recorded against the file: once poppler is there, it reads normally
+    assert "Pages read: 1" in run("scan", "--db", db, scans).stdout
