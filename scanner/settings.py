@@ -2,7 +2,7 @@
 
 Thresholds live here and are applied only in :mod:`scanner.classify` (and the
 alignment tolerances in :mod:`scanner.align`).  Values marked *provisional* were
-set from the simulator's clean profile (``bench/throughput.py`` prints the fill
+set from the simulator's clean profile (``bench/reading.py`` prints the fill
 distributions it sees) and are to be calibrated on realistic marks.
 """
 
@@ -15,20 +15,23 @@ from dataclasses import dataclass
 class Thresholds:
     """How box scores become row decisions."""
 
-    # A box whose interior is at least this share inked is marked.  Provisional:
-    # on simulated scans, empty boxes score at most ~0.01 (JPEG noise, box border
-    # bleeding after a 1 px misfit) and the lightest clear mark (a small tick) ~0.06;
-    # VotingWorks counts a bubble at 0.07, SDAPS takes 0.10 as certain.
+    # A box whose interior is at least this share inked is marked.  Provisional, from the
+    # simulator's clean marks (bench/reading.py): empty boxes fill 0.000 at the 100th
+    # percentile and clear marks at least 0.15 (300 ballots, 200-DPI JPEG; and 150 ballots,
+    # 150-DPI G4 TIFF).  0.06 sits well inside that gap, near VotingWorks' 0.07 and SDAPS'
+    # 0.05-0.10; it is to be recalibrated on realistic, faint and partial marks.
     definite_fill: float = 0.06
     # Between marginal and definite a box is "maybe marked": the row goes to review.
-    # Provisional; VotingWorks calls 0.05-0.07 marginal, SDAPS 0.05 checked.
+    # Provisional, as above; VotingWorks calls 0.05-0.07 marginal, SDAPS 0.05 checked.
     marginal_fill: float = 0.025
     # A correction looks like two marks, so two or more marked boxes go to review
     # unless the counting board decides otherwise (QĐ 96 makes such a row invalid).
     multi_mark_to_review: bool = True
     # A page whose registration corners fit worse than this (RMS, mm) after
-    # alignment is not trusted.  A printed, scanned page fits within ~0.3 mm on
-    # simulated scans with skew and mild perspective.
+    # alignment is not trusted.  Simulated scans with skew and mild perspective fit
+    # within 0.064 mm (300 pages, 200-DPI JPEG) and 0.106 mm (150 pages, 150-DPI G4 TIFF),
+    # as stored in pages.fit_error_mm by bench/reading.py; 1 mm still keeps a box's
+    # 0.7 mm unscored margin plus the 1.2 mm local search ahead of any misfit.
     max_fit_error_mm: float = 1.0
 
 

@@ -13,7 +13,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from helpers import compare_with_truth, review_to_truth, run, stored_tally, truth_tally, write_officials
+from helpers import run, stored_tally, write_officials
+
+from scanner.truthcheck import compare, decide_as_truth, truth_counts
 
 EXIT_UNUSABLE = 3
 
@@ -24,15 +26,15 @@ def test_three_hundred_ballots_counted_exactly(template12: Path, tmp_path: Path)
     run("simulate", template12, "--ballots", "300", "--out", scans, "--truth", truth, "--seed", "7")
     result = run("scan", "--db", db, "--template", template12, scans)
     assert "Pages read: 300" in result.stdout
-    check = compare_with_truth(db, truth)
+    check = compare(db, truth)
     assert check.rows == 300 * 12
     assert check.silent_errors == []
     assert check.multi_not_reviewed == 0
     assert check.review / check.rows <= 0.02, check
     # provisional until reviewed; then exactly the truth
     assert "PROVISIONAL" in run("tally", "--db", db).stdout
-    assert review_to_truth(db, truth) == check.review
-    assert stored_tally(db) == truth_tally(truth, 3)
+    assert decide_as_truth(db, truth) == check.review
+    assert stored_tally(db) == truth_counts(truth, 3)
     table = run("tally", "--db", db).stdout
     assert "Final" in table and "Ballots collected: 300" in table
     data = json.loads(run("tally", "--db", db, "--format", "json").stdout)
@@ -63,7 +65,7 @@ def test_every_input_format(template12: Path, tmp_path: Path, fmt: str) -> None:
         "0.3",
     )
     run("scan", "--db", db, "--template", template12, scans, "--workers", "1")
-    check = compare_with_truth(db, truth)
+    check = compare(db, truth)
     assert check.rows == 4 * 12 and check.silent_errors == []
     assert check.counted >= check.rows - 2
 
@@ -83,10 +85,10 @@ def test_multi_page_ballot(tmp_path: Path) -> None:
     scans, truth, db = tmp_path / "scans", tmp_path / "truth.json", tmp_path / "count.db"
     run("simulate", tmp_path / "t", "--ballots", "6", "--out", scans, "--truth", truth, "--seed", "2")
     run("scan", "--db", db, "--template", tmp_path / "t", scans)
-    check = compare_with_truth(db, truth)
+    check = compare(db, truth)
     assert check.rows == 6 * 44 and check.silent_errors == []
-    review_to_truth(db, truth)
-    assert stored_tally(db) == truth_tally(truth, 3)
+    decide_as_truth(db, truth)
+    assert stored_tally(db) == truth_counts(truth, 3)
     assert "Ballots collected: 6" in run("tally", "--db", db).stdout
 
 
@@ -198,15 +200,15 @@ def test_bad_inputs_are_named_and_the_rest_is_counted(template12: Path, foreign_
     assert "holiday-photo.jpg, page 1: no registration marks found" in out
     assert "zz-foreign.jpg, page 1: page of another ballot" in out
     assert "Files ignored (not PDF/TIFF/JPEG/PNG): 1" in out
-    check = compare_with_truth_subset(db, truth)
+    check = good_rows_match_truth(db, truth)
     assert check == 5 * 12
     table = run("tally", "--db", db).stdout
     assert "Ballots collected: 5" in table and "7 unusable page(s) await review" in table
 
 
-def compare_with_truth_subset(db: Path, truth: Path) -> int:
+def good_rows_match_truth(db: Path, truth: Path) -> int:
     """Rows of the good pages, all read as the truth says (bad pages have no rows)."""
-    check = compare_with_truth(db, truth)
+    check = compare(db, truth)
     assert check.silent_errors == []
     return check.rows
 
@@ -270,7 +272,7 @@ def test_watch_reads_files_as_the_scanner_finishes_them(template12: Path, tmp_pa
         out_text, err_text = proc.communicate(timeout=60)
     assert proc.returncode == 0, err_text
     assert "Pages read: 3" in out_text and "Unusable" not in out_text
-    assert compare_with_truth(db, truth).silent_errors == []
+    assert compare(db, truth).silent_errors == []
 
 
 def test_missing_poppler_stops_the_scan_without_blaming_the_file(template12: Path, tmp_path: Path) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import compare_with_truth, review_to_truth, run, stored_tally, truth_tally
+from helpers import run, stored_tally
+
+from scanner.truthcheck import compare, decide_as_truth, truth_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,12 +24,12 @@ def test_samples_count_as_the_truth_says(tmp_path: Path) -> None:
     )
     assert result.returncode == 3  # the page of another template, on purpose
     assert "khac-mau-phieu.jpg, page 1: page of another ballot" in result.stdout
-    check = compare_with_truth(db, ROOT / "samples" / "truth.json")
+    check = compare(db, ROOT / "samples" / "truth.json")
     assert check.rows == 30 * 12 and check.silent_errors == [] and check.multi_not_reviewed == 0
     assert check.review > 0  # the samples show the review queue
     assert "PROVISIONAL" in run("tally", "--db", db).stdout
-    review_to_truth(db, ROOT / "samples" / "truth.json")
-    assert stored_tally(db) == truth_tally(ROOT / "samples" / "truth.json", 3)
+    decide_as_truth(db, ROOT / "samples" / "truth.json")
+    assert stored_tally(db) == truth_counts(ROOT / "samples" / "truth.json", 3)
 
 
 def test_bundled_templates_load_and_match_their_pdfs() -> None:

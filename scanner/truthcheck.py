@@ -1,0 +1,98 @@
+"""Compare a count database with the simulator's truth file: what tests and benchmarks measure."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .store import Store
+
+
+@dataclass
+class Comparison:
+    """Rows as read against rows as drawn."""
+
+    rows: int = 0
+    counted: int = 0
+    review: int = 0
+    clear_rows: int = 0
+    clear_review: int = 0
+    multi_rows: int = 0
+    multi_not_reviewed: int = 0
+    silent_errors: list[str] = field(default_factory=list)  # counted without review, and wrong
+    empty_fills: list[float] = field(default_factory=list)  # fill of every box the truth left empty
+    marked_fills: list[float] = field(default_factory=list)  # fill of every box the truth marked
+
+
+def _sheets(truth: dict[str, Any]) -> dict[tuple[str, int], dict[int, dict[str, Any]]]:
+    by_sheet = {}
+    for ballot in truth["ballots"]:
+        rows = {r["official_index"]: r for r in ballot["rows"]}
+        for sheet in ballot["sheets"]:
+            by_sheet[(Path(sheet["file"]).name, sheet["page_index"])] = rows
+    return by_sheet
+
+
+def load_truth(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def compare(db: Path, truth_path: Path) -> Comparison:
+    """Every stored row of every read page against the row the simulator meant to draw.
+
+    Pages are matched by file name and page index; unusable pages have no rows and are skipped.
+    """
+    by_sheet = _sheets(load_truth(truth_path))
+    out = Comparison()
+    with Store(db) as store:
+        for page in store.export_pages():
+            if page["status"] != "read":
+                continue
+            key = (Path(str(page["file"])).name, int(str(page["page_index"])))
+            expected = by_sheet[key]
+            for row in page["rows"]:  # type: ignore[attr-defined]
+                t = expected[row["official_index"]]
+                out.rows += 1
+                out.clear_rows += t["kind"] == "clear"
+                out.multi_rows += t["kind"] == "multi"
+                for box in row["boxes"]:
+                    (out.marked_fills if box["level"] in t["marks"] else out.empty_fills).append(box["fill"])
+                if row["needs_review"]:
+                    out.review += 1
+                    out.clear_review += t["kind"] == "clear"
+                    continue
+                out.counted += 1
+                out.multi_not_reviewed += t["kind"] == "multi"
+                got, want = (row["reading"], row["level"]), (t["intended"], t["level"])
+                if got != want:
+                    out.silent_errors.append(f"{key} official {row['official_index']}: read {got}, truth {want}")
+    return out
+
+
+def decide_as_truth(db: Path, truth_path: Path, reviewer: str = "truth") -> int:
+    """Decide every pending row as the truth says, as a careful reviewer would; returns how many."""
+    from .model import Reading
+
+    by_sheet = _sheets(load_truth(truth_path))
+    with Store(db) as store:
+        pending = store.review_rows()
+        for row_id, path, page_index, _template, _number, official in pending:
+            t = by_sheet[(Path(path).name, page_index)][official]
+            store.record_row_decision(row_id, Reading(t["intended"]), t["level"], reviewer=reviewer)
+    return len(pending)
+
+
+def truth_counts(truth_path: Path, levels: int) -> dict[int, tuple[int, ...]]:
+    """Official index -> (count per level..., blank, multi) as the truth has it."""
+    counts: dict[int, Counter[tuple[str, int | None]]] = {}
+    for ballot in load_truth(truth_path)["ballots"]:
+        for r in ballot["rows"]:
+            counts.setdefault(r["official_index"], Counter())[(r["intended"], r["level"])] += 1
+    return {
+        i: tuple(c[("level", k)] for k in range(levels)) + (c[("blank", None)], c[("multi", None)])
+        for i, c in counts.items()
+    }
