@@ -91,3 +91,15 @@ def test_damaged_code_falls_back_to_marks_and_sends_rows_to_review(template12_ob
     twin = replace(template12_obj, fingerprint="f" * 64)
     result = align_page(page, [template12_obj, twin], DEFAULT_THRESHOLDS)
     assert isinstance(result, Unreadable) and result.reason == "page_code_unreadable"
+
+
+def test_six_hundred_dpi_is_reduced_and_read(template12_obj: BallotTemplate) -> None:
+    img, levels = _marked(template12_obj, 600, seed=60)
+    scanned = scan_effects(img, 600 / 25.4, 90, SimOptions(skew_deg=2), np.random.default_rng(6))
+    page = _page(scanned)
+    assert page.px_per_mm < DEFAULT_READER.reduce_above_px_per_mm  # read at the working resolution
+    alignment = align_page(page, [template12_obj], DEFAULT_THRESHOLDS)
+    assert isinstance(alignment, Alignment), alignment
+    assert alignment.orientation == 90
+    decisions = classify_page(score_page(page, alignment, DEFAULT_READER), DEFAULT_THRESHOLDS)
+    assert [(d.reading, d.level) for d in decisions] == [(Reading.LEVEL, lv) for lv in levels]
