@@ -9,13 +9,17 @@ from scanner import templatefile
 from scanner.model import BallotTemplate
 
 
+def _make_template(factory: pytest.TempPathFactory, officials: int, title: str) -> Path:
+    folder = factory.mktemp(f"template{officials}")
+    listing = write_officials(folder / "officials.csv", officials)
+    run("template", "new", listing, "--title", title, "--out", folder / "t")
+    return folder / "t"
+
+
 @pytest.fixture(scope="session")
 def template12(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 12-official template folder made through the CLI."""
-    folder = tmp_path_factory.mktemp("template12")
-    officials = write_officials(folder / "officials.csv", 12)
-    run("template", "new", officials, "--title", "Lấy phiếu tín nhiệm Ban Thường vụ", "--out", folder / "t")
-    return folder / "t"
+    return _make_template(tmp_path_factory, 12, "Lấy phiếu tín nhiệm Ban Thường vụ")
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +30,4 @@ def template12_obj(template12: Path) -> BallotTemplate:
 @pytest.fixture(scope="session")
 def foreign_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Another ballot, with four officials: its pages must be refused by a 12-official count."""
-    folder = tmp_path_factory.mktemp("foreign")
-    officials = write_officials(folder / "officials.csv", 4)
-    run("template", "new", officials, "--title", "Một cuộc bỏ phiếu khác", "--out", folder / "t")
-    return folder / "t"
+    return _make_template(tmp_path_factory, 4, "Một cuộc bỏ phiếu khác")
