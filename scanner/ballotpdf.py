@@ -120,8 +120,9 @@ def _draw_heading(p: _Page, template: BallotTemplate, page: PageLayout, regular:
     centre = template.page_width_mm / 2
     if page.number == 1:
         p.text(centre, 30, "PHIẾU TÍN NHIỆM", bold, 16, "center")
-        for i, line in enumerate(_wrap(template.title, bold, 11, 170)[:2]):
-            p.text(centre, 37 + 5 * i, line, bold, 11, "center")
+        size, lines = _fit_lines(template.title, bold, 11, 170, max_lines=2)
+        for i, line in enumerate(lines):
+            p.text(centre, 37 + 5 * i, line, bold, size, "center")
         instructions = (
             "Ở mỗi dòng, đánh dấu (X hoặc ✓) vào MỘT ô duy nhất ứng với mức tín nhiệm của mình.",
             "Dòng để trống hoặc đánh dấu từ hai ô trở lên không được tính cho người đó.",

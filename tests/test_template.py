@@ -100,3 +100,15 @@ def test_schema_document_names_every_key(template12: Path) -> None:
     keys = set(data) | set(data["pages"][0]) | set(data["pages"][0]["rows"][0]) | set(data["officials"][0])
     for key in keys:
         assert f"`{key}`" in doc, key
+
+
+def test_long_texts_shrink_instead_of_losing_words(tmp_path: Path) -> None:
+    csv = tmp_path / "o.csv"
+    position = "Phó Bí thư Tỉnh ủy, Chủ tịch Hội đồng nhân dân tỉnh kiêm Trưởng đoàn đại biểu Quốc hội tỉnh"
+    csv.write_text(f'STT,Họ và tên,Chức vụ\n1,Tôn Nữ Thị Ninh,"{position}"\n', "utf-8")
+    title = "Lấy phiếu tín nhiệm đối với người giữ chức vụ do Hội đồng nhân dân bầu " * 3
+    run("template", "new", csv, "--title", title.strip(), "--out", tmp_path / "t")
+    text = subprocess.run(["pdftotext", tmp_path / "t" / "ballot.pdf", "-"], capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
+    folded = " ".join(text.split())
+    assert position in folded and title.strip() in folded
