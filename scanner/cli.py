@@ -45,7 +45,12 @@ def cli() -> None:
 
 @cli.group()
 def template() -> None:
-    """Make ballot templates (template.json and a printable ballot.pdf)."""
+    """Make ballot templates (template.json and a printable ballot.pdf).
+
+    \b
+    Example:
+      scanner template new officials.csv --title "Lấy phiếu tín nhiệm năm 2026" --out templates/tinh-uy/
+    """
 
 
 @template.command("new")
