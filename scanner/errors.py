@@ -6,7 +6,6 @@
     ├── OfficialsError      a bad list of officials (names the file and line)
     ├── TemplateError       a missing or invalid template.json
     ├── StoreError          a database that is not ours, or of a newer schema
-    ├── InputError          no scan files where the user pointed
     └── MissingToolError    a program the scan needs is not installed (poppler-utils)
 
 Unreadable *pages* are not exceptions: they are :class:`scanner.model.Unreadable` values.
@@ -32,10 +31,6 @@ class TemplateError(ScannerError):
 
 
 class StoreError(ScannerError):
-    pass
-
-
-class InputError(ScannerError):
     pass
 
 

@@ -55,13 +55,14 @@ def marker_id(page_number: int, corner: int) -> int:
     return 4 * (page_number - 1) + corner
 
 
-def level_column_mm(levels: int, g: PageGeometry = GEOMETRY) -> float:
+def level_column_mm(levels: int) -> float:
+    """Width of each level's column: 22 mm, narrower when five levels must share 90 mm."""
     return min(22.0, 90.0 / levels)
 
 
 def name_columns_mm(levels: int, g: PageGeometry = GEOMETRY) -> tuple[float, float]:
     """Widths of the name and position columns."""
-    free = g.table_right_mm - g.table_left_mm - g.stt_col_mm - levels * level_column_mm(levels, g)
+    free = g.table_right_mm - g.table_left_mm - g.stt_col_mm - levels * level_column_mm(levels)
     name = round(free * 0.54, 2)
     return name, round(free - name, 2)
 
@@ -106,7 +107,7 @@ def layout_ballot(
         raise ValueError(f"a ballot has {MIN_LEVELS} to {MAX_LEVELS} levels, not {len(levels)}")
     if not 1 <= len(officials) <= MAX_OFFICIALS:
         raise ValueError(f"a ballot lists 1 to {MAX_OFFICIALS} officials, not {len(officials)}")
-    level_w = level_column_mm(len(levels), g)
+    level_w = level_column_mm(len(levels))
     name_w, position_w = name_columns_mm(len(levels), g)
     first_box_col = g.table_left_mm + g.stt_col_mm + name_w + position_w
     pages: list[PageLayout] = []

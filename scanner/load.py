@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -196,9 +196,3 @@ def load_page(ref: PageRef, kind: str, settings: ReaderSettings) -> tuple[PageIm
     if reduced is not pixels:
         original = b""  # the stored image must be the one that was read
     return PageImage(ref, reduced, px_per_mm), original
-
-
-def iter_refs(files: Iterable[ScanFile]) -> Iterator[tuple[PageRef, str]]:
-    for f in files:
-        for index in range(f.page_count):
-            yield PageRef(f.path, f.sha256, index), f.kind

@@ -333,14 +333,6 @@ class Store:
             "rows_review": one("SELECT count(*) FROM rows WHERE needs_review = 1").fetchone()[0],
         }
 
-    def unusable_pages(self) -> list[tuple[str, int, str, str]]:
-        """(path, page index, reason, detail) of every unusable page."""
-        return self.conn.execute(
-            "SELECT files.path, pages.page_index, pages.reason, pages.detail FROM pages"
-            " JOIN files ON files.sha256 = pages.file_sha256 WHERE pages.status = 'unusable'"
-            " ORDER BY files.path, pages.page_index"
-        ).fetchall()
-
     def review_rows(self) -> list[tuple[int, str, int, str, int, int]]:
         """(row id, path, page index, template, page number, official index) of rows awaiting a person."""
         return self.conn.execute(
