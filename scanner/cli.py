@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -23,6 +24,7 @@ from .load import discover
 from .model import DEFAULT_LEVELS, BallotTemplate
 from .officials import read_officials
 from .pipeline import ReadContext
+from .scanfx import PROFILES
 from .scanjob import ScanOutcome, SettledFiles, read_plan, register_files, scan_files
 from .store import Store
 from .tally import tally
@@ -92,64 +94,65 @@ def template_new(officials: Path, title: str, out: Path, levels: str, force: boo
 @click.option("--truth", type=click.Path(path_type=Path), help="Write every row's intended reading here (JSON).")
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option(
-    "--format",
-    "formats",
-    default="jpeg",
+    "--profile",
+    default="scanner-gray",
     show_default=True,
-    help="jpeg, png, tiff, tiff-g4, pdf, or several separated by commas (cycled per file).",
+    type=click.Choice(sorted(PROFILES)),
+    help="The device and its faults.",
 )
-@click.option("--dpi", "dpis", default="200", show_default=True, help="Resolution; several separated by commas.")
-@click.option("--skew", default=3.0, show_default=True, help="Largest skew, degrees.")
-@click.option("--upside-down", default=0.1, show_default=True, help="Share of sheets fed upside-down.")
-@click.option("--sideways", default=0.0, show_default=True, help="Share of sheets fed turned a quarter.")
+@click.option(
+    "--realistic",
+    is_flag=True,
+    help="All pens and mark shapes, with doubtful marks, corrections, struck-out names and margin writing.",
+)
+@click.option(
+    "--format", "formats", help="jpeg, png, tiff, tiff-g4, pdf, or several separated by commas (cycled per file)."
+)
+@click.option("--dpi", "dpis", help="Resolution; several separated by commas.")
+@click.option("--skew", type=float, help="Largest skew, degrees.")
+@click.option("--upside-down", type=float, help="Share of sheets fed upside-down.")
+@click.option("--sideways", type=float, help="Share of sheets fed turned a quarter.")
+@click.option("--noise", type=float, help="Sensor noise, grey levels (standard deviation).")
+@click.option("--jpeg-quality", help="JPEG quality range, e.g. 60-75.")
 @click.option("--blank-rate", default=0.02, show_default=True, help="Share of rows left blank.")
 @click.option("--multi-rate", default=0.01, show_default=True, help="Share of rows with two marks.")
 @click.option("--sheets-per-file", default=25, show_default=True, type=click.IntRange(1))
-@click.option("--noise", default=4.0, show_default=True, help="Sensor noise, grey levels (standard deviation).")
-@click.option("--jpeg-quality", default="80-95", show_default=True, help="JPEG quality range, e.g. 60-75.")
-def simulate(
-    template_dir: Path,
-    ballots: int,
-    out: Path,
-    truth: Path | None,
-    seed: int,
-    formats: str,
-    dpis: str,
-    skew: float,
-    upside_down: float,
-    sideways: float,
-    blank_rate: float,
-    multi_rate: float,
-    sheets_per_file: int,
-    noise: float,
-    jpeg_quality: str,
-) -> None:
+def simulate(template_dir: Path, ballots: int, out: Path, truth: Path | None, seed: int, profile: str,
+             realistic: bool, formats: str | None, dpis: str | None, skew: float | None, upside_down: float | None,
+             sideways: float | None, noise: float | None, jpeg_quality: str | None, blank_rate: float,
+             multi_rate: float, sheets_per_file: int) -> None:  # fmt: skip
     """Write simulated marked ballots of TEMPLATE_DIR as scans, for tests and demos.
+
+    A profile sets the device (scanner-gray, scanner-bilevel, photocopy, dirty-rollers,
+    colored-paper, folds, jpeg-low, phone); the other options override its settings.
 
     \b
     Example:
       scanner simulate templates/tinh-uy --ballots 300 --out scans/ --truth truth.json --seed 7
+      scanner simulate templates/tinh-uy --ballots 50 --profile phone --realistic --out photos/
     """
-    from .simulate import FORMATS, SimOptions, truth_document
+    from .simulate import FORMATS, REALISTIC, SimOptions, truth_document
     from .simulate import simulate as run
 
-    chosen = tuple(f.strip() for f in formats.split(","))
-    if bad := [f for f in chosen if f not in FORMATS]:
-        raise click.BadParameter(f"unknown format {bad[0]!r}; choose from {', '.join(FORMATS)}", param_hint="--format")
-    opts = SimOptions(
-        ballots=ballots,
-        seed=seed,
-        formats=chosen,
-        dpis=tuple(int(d) for d in dpis.split(",")),
-        sheets_per_file=sheets_per_file,
-        skew_deg=skew,
-        upside_down=upside_down,
-        sideways=sideways,
-        blank_rate=blank_rate,
-        multi_rate=multi_rate,
-        noise=noise,
-        jpeg_quality=_quality_range(jpeg_quality),
-    )
+    changes: dict[str, object] = {}
+    if formats:
+        chosen = tuple(f.strip() for f in formats.split(","))
+        if bad := [f for f in chosen if f not in FORMATS]:
+            raise click.BadParameter(
+                f"unknown format {bad[0]!r}; choose from {', '.join(FORMATS)}", param_hint="--format"
+            )
+        changes["formats"] = chosen
+    if dpis:
+        changes["dpis"] = tuple(int(d) for d in dpis.split(","))
+    for key, value in (("skew_deg", skew), ("upside_down", upside_down), ("sideways", sideways), ("noise", noise)):
+        if value is not None:
+            changes[key] = value
+    if jpeg_quality:
+        changes["jpeg_quality"] = _quality_range(jpeg_quality)
+    device = replace(PROFILES[profile], **changes)  # type: ignore[arg-type]
+    extra: dict[str, object] = dict(REALISTIC) if realistic else {}
+    opts = SimOptions(ballots=ballots, seed=seed, profile=device, sheets_per_file=sheets_per_file,
+                      blank_rate=blank_rate, multi_rate=multi_rate, **extra)  # type: ignore[arg-type]  # fmt: skip
     ballot = templatefile.load(template_dir)
     written = []
     with click.progressbar(length=ballots, label="Simulating", file=sys.stderr) as bar:

@@ -1,9 +1,8 @@
 """Fill simulated ballots with seeded random votes and write them as scans, with the truth.
 
-Used by the tests, the committed samples, the demo and the benchmarks.  Marks are
-drawn as hand-like strokes (crosses, ticks, filled boxes) in a few pens; scans get
-skew, offsets, upside-down or sideways feeds, mild perspective, blur, noise and
-compression at the chosen resolution.
+Used by the tests, the committed samples, the demo and the benchmarks.  Marks come from
+:mod:`scanner.marks` (pens, clear and doubtful marks, corrections, struck-out names,
+margin writing); scans from a profile of :mod:`scanner.scanfx` (scanner, copier, phone).
 """
 
 from __future__ import annotations
@@ -18,31 +17,41 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from . import marks
 from .ballotpdf import render_pdf
 from .model import BallotTemplate, Rect
+from .scanfx import PROFILES, ScanProfile, apply_profile
 
 FORMATS = ("jpeg", "png", "tiff", "tiff-g4", "pdf")
 MULTI_PAGE = {"tiff", "tiff-g4", "pdf"}
 SUFFIX = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "tiff-g4": ".tif", "pdf": ".pdf"}
-PENS = {"black": 35, "blue": 95, "dark-blue": 70}  # grey level each ink takes in a grayscale scan
-MARKS = ("cross", "tick", "fill")
 
 
 @dataclass(frozen=True)
 class SimOptions:
     ballots: int = 100
     seed: int = 0
-    formats: tuple[str, ...] = ("jpeg",)  # cycled per output file
-    dpis: tuple[int, ...] = (200,)  # cycled per ballot
+    profile: ScanProfile = PROFILES["scanner-gray"]
     sheets_per_file: int = 25  # for multi-page formats
-    skew_deg: float = 3.0  # uniform in +- this
-    upside_down: float = 0.1  # share of sheets fed upside-down
-    sideways: float = 0.0  # share fed turned 90 or 270 degrees
     blank_rate: float = 0.02  # rows left blank
-    multi_rate: float = 0.01  # rows with two marks (must go to review)
-    noise: float = 4.0  # grey levels, standard deviation
-    jpeg_quality: tuple[int, int] = (80, 95)
+    multi_rate: float = 0.01  # rows with two clear marks (must go to review)
+    doubtful_rate: float = 0.0  # rows with a dot, a faint stroke, an erasure or a mark outside the box
+    correction_rate: float = 0.0  # rows with one box scribbled over and another marked
+    struck_name_rate: float = 0.0  # sheets with a printed name struck out (the ballot is invalid)
+    margin_writing_rate: float = 0.0  # sheets with writing in the margin
+    pens: tuple[str, ...] = ("black-ballpoint", "blue-ballpoint")
+    marks: tuple[str, ...] = ("cross", "tick", "fill")
     level_weights: tuple[float, ...] = ()  # default: decreasing, e.g. 0.55/0.33/0.12 for three levels
+
+
+REALISTIC = {
+    "doubtful_rate": 0.03,
+    "correction_rate": 0.02,
+    "struck_name_rate": 0.03,
+    "margin_writing_rate": 0.03,
+    "pens": tuple(marks.PENS),
+    "marks": marks.CLEAR_MARKS,
+}
 
 
 @dataclass(frozen=True)
@@ -52,16 +61,20 @@ class SheetTruth:
     page_number: int
     orientation: int
     dpi: int
+    profile: str = ""
+    struck_name: bool = False  # the page must be flagged
+    margin_writing: bool = False
 
 
 @dataclass(frozen=True)
 class RowTruth:
     official_index: int
     stt: int
-    intended: str  # "level", "blank" or "multi"
+    intended: str  # "level", "blank" or "multi": what a careful reviewer would record
     level: int | None
-    kind: str  # "clear", "blank" or "multi"; multi rows must go to review
-    marks: tuple[int, ...] = ()
+    kind: str  # "clear", "blank", "multi", "doubtful" or "correction"; all but clear and blank need review
+    marks: tuple[int, ...] = ()  # levels whose box holds a clear mark
+    drawn: tuple[str, ...] = ()  # what was drawn, for people reading the truth file
 
 
 @dataclass(frozen=True)
@@ -69,92 +82,6 @@ class BallotTruth:
     ballot: int
     rows: tuple[RowTruth, ...]
     sheets: tuple[SheetTruth, ...] = field(default=())
-
-
-# -- marks ---------------------------------------------------------------------------------------
-
-
-def _stroke(img: np.ndarray, points: np.ndarray, ink: int, width: float, rng: np.random.Generator) -> None:
-    """A pen stroke through ``points`` (px), with a wobble and a width that varies along it."""
-    dense = []
-    for a, b in zip(points[:-1], points[1:], strict=True):
-        steps = max(int(np.hypot(*(b - a)) / 2), 2)
-        dense.append(np.linspace(a, b, steps, endpoint=False))
-    dense.append(points[-1:])
-    path = np.vstack(dense)
-    path = path + rng.normal(0, width * 0.15, path.shape).cumsum(axis=0) * 0.3
-    for p, q in zip(path[:-1], path[1:], strict=True):
-        w = max(1, int(round(width * rng.uniform(0.8, 1.15))))
-        cv2.line(img, tuple(np.round(p * 4).astype(int)), tuple(np.round(q * 4).astype(int)), ink, w, cv2.LINE_AA, 2)
-
-
-def draw_mark(img: np.ndarray, box: Rect, px_per_mm: float, kind: str, ink: int, rng: np.random.Generator) -> None:
-    """Draw a hand-like mark of ``kind`` in ``box``."""
-    s = px_per_mm
-    x, y, w, h = box.x_mm * s, box.y_mm * s, box.w_mm * s, box.h_mm * s
-    size = rng.uniform(0.6, 1.0)
-    cx, cy = x + w / 2 + rng.normal(0, w * 0.04), y + h / 2 + rng.normal(0, h * 0.04)
-    half = w * size / 2
-    width = s * rng.uniform(0.35, 0.6)  # a 0.35-0.6 mm pen
-    if kind == "cross":
-        j = lambda: rng.normal(0, half * 0.08)  # noqa: E731
-        _stroke(
-            img, np.array([[cx - half + j(), cy - half + j()], [cx + half + j(), cy + half + j()]]), ink, width, rng
-        )
-        _stroke(
-            img, np.array([[cx + half + j(), cy - half + j()], [cx - half + j(), cy + half + j()]]), ink, width, rng
-        )
-    elif kind == "tick":
-        pts = np.array([[cx - half, cy], [cx - half * 0.3, cy + half * 0.8], [cx + half * 1.1, cy - half * 1.0]])
-        _stroke(img, pts + rng.normal(0, half * 0.06, pts.shape), ink, width, rng)
-    elif kind == "fill":
-        top, bottom = cy - half * 0.9, cy + half * 0.9
-        rows = np.linspace(top, bottom, int((bottom - top) / max(width * 0.8, 1)) + 2)
-        pts = np.array([[cx - half * 0.9 if i % 2 == 0 else cx + half * 0.9, r] for i, r in enumerate(rows)])
-        _stroke(img, pts, ink, width * 1.3, rng)
-    else:
-        raise ValueError(f"unknown mark {kind!r}")
-
-
-# -- scanner effects -----------------------------------------------------------------------------
-
-
-def scan_effects(
-    page: np.ndarray,
-    px_per_mm: float,
-    orientation: int,
-    opts: SimOptions,
-    rng: np.random.Generator,
-    angle_deg: float | None = None,
-) -> np.ndarray:
-    """Place the page on a slightly larger scanner bed: skew, offset, perspective, feed, blur, noise.
-
-    The skew is drawn within ``opts.skew_deg`` unless ``angle_deg`` fixes it.
-    """
-    h, w = page.shape
-    widest = max(opts.skew_deg, abs(angle_deg or 0.0))
-    margin = int(round(6 * px_per_mm + max(h, w) * np.sin(np.radians(widest)) / 2))
-    out_w, out_h = w + 2 * margin, h + 2 * margin
-    drawn = rng.uniform(-opts.skew_deg, opts.skew_deg)
-    angle = np.radians(drawn if angle_deg is None else angle_deg)
-    shift = rng.uniform(-3, 3, 2) * px_per_mm
-    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
-    centre = np.array([w / 2, h / 2])
-    rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-    moved = (corners - centre) @ rot.T + np.array([out_w / 2, out_h / 2]) + shift
-    moved += rng.normal(0, 0.4 * px_per_mm, moved.shape)  # mild perspective: corners off by ~0.4 mm
-    matrix = cv2.getPerspectiveTransform(corners, moved.astype(np.float32))
-    bed = cv2.warpPerspective(page, matrix, (out_w, out_h), flags=cv2.INTER_LINEAR, borderValue=(246,))
-    if orientation:
-        bed = cv2.rotate(
-            bed, {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}[orientation]
-        )
-    bed = cv2.GaussianBlur(bed, (0, 0), rng.uniform(0.4, 0.9))
-    noisy = bed.astype(np.float32) + np.asarray(rng.normal(0, opts.noise, bed.shape), np.float32)
-    return np.clip(noisy, 0, 255).astype(np.uint8)
-
-
-# -- writing -------------------------------------------------------------------------------------
 
 
 def _encode_single(img: np.ndarray, fmt: str, quality: int) -> bytes:
@@ -167,109 +94,155 @@ def _encode_single(img: np.ndarray, fmt: str, quality: int) -> bytes:
     return data.tobytes()
 
 
-def _to_bilevel(img: np.ndarray) -> Image.Image:
-    _, binary = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    return Image.fromarray(binary).convert("1")
+def _pil(img: np.ndarray) -> Image.Image:
+    return Image.fromarray(img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_BGR2RGB))
 
 
 def _write_multi(path: Path, images: list[tuple[np.ndarray, int, int]], fmt: str) -> None:
     if fmt == "tiff-g4":
-        pil = [_to_bilevel(i) for i, _, _ in images]
+        pil = [
+            Image.fromarray(
+                i if i.ndim == 2 and set(np.unique(i)) <= {0, 255} else _otsu(i)
+            ).convert("1")
+            for i, _, _ in images
+        ]  # fmt: skip
         pil[0].save(path, save_all=True, append_images=pil[1:], compression="group4", dpi=(images[0][1],) * 2)
     elif fmt == "tiff":
-        pil = [Image.fromarray(i) for i, _, _ in images]
+        pil = [_pil(i) for i, _, _ in images]
         pil[0].save(path, save_all=True, append_images=pil[1:], compression="tiff_lzw", dpi=(images[0][1],) * 2)
     else:  # scanner-style PDF: each page one JPEG image
         pil = [Image.open(io.BytesIO(_encode_single(i, "jpeg", q))) for i, _, q in images]
         pil[0].save(path, save_all=True, append_images=pil[1:], resolution=float(images[0][1]))
 
 
-# -- the run -------------------------------------------------------------------------------------
+def _otsu(img: np.ndarray) -> np.ndarray:
+    gray = img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    return cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1]
 
 
 def render_pages(template: BallotTemplate, dpi: int) -> list[np.ndarray]:
-    """The template's pages as grayscale images at ``dpi``, as the printer would put them on paper."""
+    """The template's pages as BGR images at ``dpi``, as the printer would put them on white paper."""
     from pdf2image import convert_from_bytes
 
-    return [np.array(p.convert("L")) for p in convert_from_bytes(render_pdf(template), dpi=dpi, grayscale=True)]
+    pages = convert_from_bytes(render_pdf(template), dpi=dpi, grayscale=True)
+    return [cv2.cvtColor(np.array(p.convert("L")), cv2.COLOR_GRAY2BGR) for p in pages]
 
 
 def _choose_rows(template: BallotTemplate, opts: SimOptions, rng: np.random.Generator) -> tuple[RowTruth, ...]:
     levels = len(template.levels)
     weights = np.array(opts.level_weights or [0.6**k for k in range(levels)], float)
     weights /= weights.sum()
+    cuts = np.cumsum([opts.blank_rate, opts.multi_rate, opts.doubtful_rate, opts.correction_rate])
     rows = []
     for i, official in enumerate(template.officials):
         u = rng.random()
-        if u < opts.blank_rate:
+        level = int(rng.choice(levels, p=weights))
+        other = int(rng.choice([k for k in range(levels) if k != level]))
+        mark = str(rng.choice(opts.marks))
+        if u < cuts[0]:
             rows.append(RowTruth(i, official.stt, "blank", None, "blank"))
-        elif u < opts.blank_rate + opts.multi_rate:
-            marks = tuple(sorted(int(k) for k in rng.choice(levels, 2, replace=False)))
-            rows.append(RowTruth(i, official.stt, "multi", None, "multi", marks))
+        elif u < cuts[1]:
+            pair = tuple(sorted((level, other)))
+            rows.append(RowTruth(i, official.stt, "multi", None, "multi", pair, (mark, mark)))
+        elif u < cuts[2]:
+            doubt = str(rng.choice(marks.DOUBTFUL_MARKS))
+            if doubt == "erased":  # changed mind: one box erased, another marked
+                rows.append(RowTruth(i, official.stt, "level", level, "doubtful", (level,), (mark, f"erased@{other}")))
+            else:
+                rows.append(RowTruth(i, official.stt, "level", level, "doubtful", (), (f"{doubt}@{level}",)))
+        elif u < cuts[3]:
+            rows.append(RowTruth(i, official.stt, "level", level, "correction", (level,), (mark, f"scribble@{other}")))
         else:
-            level = int(rng.choice(levels, p=weights))
-            rows.append(RowTruth(i, official.stt, "level", level, "clear", (level,)))
+            rows.append(RowTruth(i, official.stt, "level", level, "clear", (level,), (mark,)))
     return tuple(rows)
+
+
+def _draw_row(ink: marks.Ink, boxes: tuple[Rect, ...], truth: RowTruth, pen: marks.Pen) -> None:
+    clear = [d for d in truth.drawn if "@" not in d]
+    for level, kind in zip(truth.marks, clear * len(truth.marks), strict=False):
+        marks.draw(ink, boxes[level], kind, pen)
+    for extra in (d for d in truth.drawn if "@" in d):
+        kind, where = extra.split("@")
+        if kind == "scribble":
+            marks.scribble_over(ink, boxes[int(where)], pen)
+        else:
+            marks.draw(ink, boxes[int(where)], kind, pen)
+
+
+def _feed(profile: ScanProfile, rng: np.random.Generator) -> int:
+    """How the sheet went into the scanner: degrees turned clockwise."""
+    u = rng.random()
+    if u < profile.upside_down:
+        return 180
+    if u < profile.upside_down + profile.sideways:
+        return int(rng.choice([90, 270]))
+    return 0
 
 
 def simulate(template: BallotTemplate, out: Path, opts: SimOptions) -> Iterator[BallotTruth]:
     """Write ``opts.ballots`` simulated ballots as scans under ``out``; yields each ballot's truth when written."""
     rng = np.random.default_rng(opts.seed)
+    profile = opts.profile
     out.mkdir(parents=True, exist_ok=True)
-    base = {dpi: render_pages(template, dpi) for dpi in sorted(set(opts.dpis))}
+    base = {dpi: render_pages(template, dpi) for dpi in sorted(set(profile.dpis))}
     pending: list[tuple[np.ndarray, int, int]] = []
     pending_ballots: list[BallotTruth] = []
-    file_number = 0
-    fmt_index = 0
+    file_number = fmt_index = 0
 
     def flush() -> Iterator[BallotTruth]:
         nonlocal file_number, fmt_index, pending, pending_ballots
         if pending:
-            fmt = opts.formats[fmt_index % len(opts.formats)]
+            fmt = profile.formats[fmt_index % len(profile.formats)]
             name = f"stack-{file_number:04d}{SUFFIX[fmt]}"
             _write_multi(out / name, pending, fmt)
             file_number += 1
             fmt_index += 1
             for b in pending_ballots:
-                named = tuple(SheetTruth(name, t.page_index, t.page_number, t.orientation, t.dpi) for t in b.sheets)
+                named = tuple(
+                    SheetTruth(name, t.page_index, t.page_number, t.orientation, t.dpi, t.profile, t.struck_name,
+                               t.margin_writing)
+                    for t in b.sheets
+                )  # fmt: skip
                 yield BallotTruth(b.ballot, b.rows, named)
         pending, pending_ballots = [], []
 
     for ballot in range(opts.ballots):
-        dpi = opts.dpis[ballot % len(opts.dpis)]
+        dpi = profile.dpis[ballot % len(profile.dpis)]
         s = dpi / 25.4
         rows = _choose_rows(template, opts, rng)
         sheets: list[SheetTruth] = []
-        fmt = opts.formats[fmt_index % len(opts.formats)]
+        fmt = profile.formats[fmt_index % len(profile.formats)]
         for page in template.pages:
-            img = base[dpi][page.number - 1].copy()
+            paper = np.array(profile.papers[int(rng.integers(len(profile.papers)))], np.float32)
+            img = (base[dpi][page.number - 1].astype(np.float32) * paper / 255.0).astype(np.uint8)
+            ink = marks.Ink(img, s, rng)
+            pen = marks.PENS[str(rng.choice(opts.pens))]  # one voter, one pen
             for row in page.rows:
-                truth = rows[row.official_index]
-                pen = PENS[str(rng.choice(list(PENS)))]
-                kind = str(rng.choice(MARKS, p=[0.55, 0.3, 0.15]))
-                for level in truth.marks:
-                    draw_mark(img, row.boxes[level], s, kind, pen, rng)
-            u = rng.random()
-            orientation = (
-                180
-                if u < opts.upside_down
-                else (int(rng.choice([90, 270])) if u < opts.upside_down + opts.sideways else 0)
-            )
-            scanned = scan_effects(img, s, orientation, opts, rng)
-            quality = int(rng.integers(opts.jpeg_quality[0], opts.jpeg_quality[1] + 1))
+                _draw_row(ink, row.boxes, rows[row.official_index], pen)
+            struck = bool(rng.random() < opts.struck_name_rate)
+            if struck:
+                marks.strike_out(ink, page.rows[int(rng.integers(len(page.rows)))].name_rect, pen)
+            margin = bool(rng.random() < opts.margin_writing_rate)
+            if margin:
+                last = page.rows[-1].name_rect
+                marks.margin_writing(ink, last.x_mm, min(last.y_mm + last.h_mm + 6, 262), pen)
+            orientation = _feed(profile, rng)
+            scanned = apply_profile(img, s, profile, orientation, rng)
+            quality = int(rng.integers(profile.jpeg_quality[0], profile.jpeg_quality[1] + 1))
+            truth = SheetTruth("", 0, page.number, orientation, dpi, profile.name, struck, margin)
             if fmt in MULTI_PAGE:
-                sheets.append(SheetTruth("", len(pending), page.number, orientation, dpi))
+                sheets.append(SheetTruth(**{**asdict(truth), "page_index": len(pending)}))
                 pending.append((scanned, dpi, quality))
             else:
                 name = f"ballot-{ballot + 1:04d}-p{page.number}{SUFFIX[fmt]}"
                 (out / name).write_bytes(_encode_single(scanned, fmt, quality))
-                sheets.append(SheetTruth(name, 0, page.number, orientation, dpi))
+                sheets.append(SheetTruth(**{**asdict(truth), "file": name}))
         if fmt in MULTI_PAGE:
             pending_ballots.append(BallotTruth(ballot, rows, tuple(sheets)))
             if len(pending) >= opts.sheets_per_file:
                 yield from flush()
         else:
-            fmt_index += 1 if len(opts.formats) > 1 else 0
+            fmt_index += 1 if len(profile.formats) > 1 else 0
             yield BallotTruth(ballot, rows, tuple(sheets))
     yield from flush()
 

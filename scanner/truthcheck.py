@@ -23,6 +23,14 @@ class Comparison:
     multi_rows: int = 0
     multi_not_reviewed: int = 0
     silent_errors: list[str] = field(default_factory=list)  # counted without review, and wrong
+    outcomes: Counter[tuple[str, str]] = field(default_factory=Counter)  # (truth kind, counted/review/wrong)
+    pages: int = 0
+    pages_unusable: int = 0
+    struck_pages: int = 0
+    struck_flagged: int = 0
+    margin_pages: int = 0
+    margin_flagged: int = 0
+    clean_pages_flagged: int = 0  # pages with no page-level ink that were flagged all the same
     empty_fills: list[float] = field(default_factory=list)  # fill of every box the truth left empty
     marked_fills: list[float] = field(default_factory=list)  # fill of every box the truth marked
 
@@ -36,6 +44,10 @@ def _sheets(truth: dict[str, Any]) -> dict[tuple[str, int], dict[int, dict[str, 
     return by_sheet
 
 
+def _sheet_facts(truth: dict[str, Any]) -> dict[tuple[str, int], dict[str, Any]]:
+    return {(Path(s["file"]).name, s["page_index"]): s for b in truth["ballots"] for s in b["sheets"]}
+
+
 def load_truth(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
@@ -46,13 +58,23 @@ def compare(db: Path, truth_path: Path) -> Comparison:
 
     Pages are matched by file name and page index; unusable pages have no rows and are skipped.
     """
-    by_sheet = _sheets(load_truth(truth_path))
+    truth = load_truth(truth_path)
+    by_sheet, facts = _sheets(truth), _sheet_facts(truth)
     out = Comparison()
     with Store(db) as store:
         for page in store.export_pages():
-            if page["status"] != "read":
-                continue
             key = (Path(str(page["file"])).name, int(str(page["page_index"])))
+            out.pages += 1
+            if page["status"] != "read":
+                out.pages_unusable += 1
+                continue
+            fact = facts.get(key, {})
+            flagged = bool(page["page_reasons"])
+            out.struck_pages += bool(fact.get("struck_name"))
+            out.struck_flagged += bool(fact.get("struck_name")) and flagged
+            out.margin_pages += bool(fact.get("margin_writing"))
+            out.margin_flagged += bool(fact.get("margin_writing")) and flagged
+            out.clean_pages_flagged += flagged and not (fact.get("struck_name") or fact.get("margin_writing"))
             expected = by_sheet[key]
             for row in page["rows"]:  # type: ignore[attr-defined]
                 t = expected[row["official_index"]]
@@ -64,12 +86,15 @@ def compare(db: Path, truth_path: Path) -> Comparison:
                 if row["needs_review"]:
                     out.review += 1
                     out.clear_review += t["kind"] == "clear"
+                    out.outcomes[(t["kind"], "review")] += 1
                     continue
                 out.counted += 1
                 out.multi_not_reviewed += t["kind"] == "multi"
                 got, want = (row["reading"], row["level"]), (t["intended"], t["level"])
+                out.outcomes[(t["kind"], "counted, wrong" if got != want else "counted, right")] += 1
                 if got != want:
-                    out.silent_errors.append(f"{key} official {row['official_index']}: read {got}, truth {want}")
+                    drawn = ", ".join(t.get("drawn", ()))
+                    out.silent_errors.append(f"{key} row {row['official_index']} ({drawn}): read {got}, truth {want}")
     return out
 
 

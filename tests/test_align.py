@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import cv2
 import numpy as np
 import pytest
 
@@ -9,10 +10,21 @@ from scanner import templatefile
 from scanner.align import align_page
 from scanner.classify import classify_page
 from scanner.load import reduce_resolution
+from scanner.marks import PENS, Ink, draw
 from scanner.model import Alignment, BallotTemplate, PageImage, PageRef, Reading, Unreadable
+from scanner.scanfx import PROFILES, apply_profile
 from scanner.score import score_page
 from scanner.settings import DEFAULT_READER, DEFAULT_THRESHOLDS
-from scanner.simulate import SimOptions, draw_mark, render_pages, scan_effects
+from scanner.simulate import render_pages
+
+SCANNER = replace(PROFILES["scanner-gray"], skew_deg=3)
+
+
+def scan(
+    img: np.ndarray, dpi: int, orientation: int, seed: int, skew: float = 3, angle: float | None = None
+) -> np.ndarray:
+    profile = replace(SCANNER, skew_deg=skew)
+    return apply_profile(img, dpi / 25.4, profile, orientation, np.random.default_rng(seed), angle_deg=angle)
 
 
 def _page(pixels: np.ndarray) -> PageImage:
@@ -24,8 +36,9 @@ def _marked(t: BallotTemplate, dpi: int, seed: int) -> tuple[np.ndarray, list[in
     rng = np.random.default_rng(seed)
     img = render_pages(t, dpi)[0].copy()
     levels = [int(rng.integers(0, len(t.levels))) for _ in t.pages[0].rows]
+    ink = Ink(img, dpi / 25.4, rng)
     for row, level in zip(t.pages[0].rows, levels, strict=True):
-        draw_mark(img, row.boxes[level], dpi / 25.4, "cross", 60, rng)
+        draw(ink, row.boxes[level], "cross", PENS["blue-ballpoint"])
     return img, levels
 
 
@@ -33,9 +46,7 @@ def _marked(t: BallotTemplate, dpi: int, seed: int) -> tuple[np.ndarray, list[in
 @pytest.mark.parametrize("dpi", [150, 300])
 def test_reads_every_orientation_and_resolution(template12_obj: BallotTemplate, orientation: int, dpi: int) -> None:
     img, levels = _marked(template12_obj, dpi, seed=orientation + dpi)
-    rng = np.random.default_rng(1)
-    scanned = scan_effects(img, dpi / 25.4, orientation, SimOptions(skew_deg=3), rng)
-    page = _page(scanned)
+    page = _page(scan(img, dpi, orientation, seed=1))
     alignment = align_page(page, [template12_obj], DEFAULT_THRESHOLDS)
     assert isinstance(alignment, Alignment), alignment
     assert alignment.orientation == orientation
@@ -49,8 +60,7 @@ def test_reads_every_orientation_and_resolution(template12_obj: BallotTemplate, 
 @pytest.mark.parametrize("skew", [-10.0, 10.0])
 def test_ten_degrees_of_skew(template12_obj: BallotTemplate, skew: float) -> None:
     img, levels = _marked(template12_obj, 200, seed=5)
-    scanned = scan_effects(img, 200 / 25.4, 0, SimOptions(skew_deg=10), np.random.default_rng(0), angle_deg=skew)
-    page = _page(scanned)
+    page = _page(scan(img, 200, 0, seed=0, skew=10, angle=skew))
     alignment = align_page(page, [template12_obj], DEFAULT_THRESHOLDS)
     assert isinstance(alignment, Alignment), alignment
     decisions = classify_page(score_page(page, alignment, DEFAULT_READER), DEFAULT_THRESHOLDS)
@@ -66,7 +76,7 @@ def test_blank_sheet_is_unreadable_with_a_reason(template12_obj: BallotTemplate)
 
 def test_page_of_another_template_is_refused(template12_obj: BallotTemplate, foreign_template) -> None:  # type: ignore[no-untyped-def]
     other = templatefile.load(foreign_template)
-    img = render_pages(other, 200)[0]
+    img = cv2.cvtColor(render_pages(other, 200)[0], cv2.COLOR_BGR2GRAY)
     result = align_page(_page(img), [template12_obj], DEFAULT_THRESHOLDS)
     assert isinstance(result, Unreadable)
     assert result.reason == "unknown_template"
@@ -80,7 +90,7 @@ def test_damaged_code_falls_back_to_marks_and_sends_rows_to_review(template12_ob
         y0, y1 = int(strip.y_mm * s), int((strip.y_mm + strip.cell_h_mm) * s)
         x0, x1 = int(strip.x_mm * s), int((strip.x_mm + 20) * s)
         img[y0:y1, x0:x1] = 30
-    page = _page(img)
+    page = _page(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY))
     alignment = align_page(page, [template12_obj], DEFAULT_THRESHOLDS)
     assert isinstance(alignment, Alignment) and not alignment.code_read
     decisions = classify_page(
@@ -95,8 +105,7 @@ def test_damaged_code_falls_back_to_marks_and_sends_rows_to_review(template12_ob
 
 def test_six_hundred_dpi_is_reduced_and_read(template12_obj: BallotTemplate) -> None:
     img, levels = _marked(template12_obj, 600, seed=60)
-    scanned = scan_effects(img, 600 / 25.4, 90, SimOptions(skew_deg=2), np.random.default_rng(6))
-    page = _page(scanned)
+    page = _page(scan(img, 600, 90, seed=6, skew=2))
     assert page.px_per_mm < DEFAULT_READER.reduce_above_px_per_mm  # read at the working resolution
     alignment = align_page(page, [template12_obj], DEFAULT_THRESHOLDS)
     assert isinstance(alignment, Alignment), alignment
