@@ -136,10 +136,31 @@ def _decode_single(data: bytes, kind: str) -> np.ndarray | str:
     if kind == "jpeg" and b"\xff\xd9" not in data[-64:]:
         # libjpeg fills a truncated image with grey, which would read as ink
         return "the JPEG file is truncated (no end-of-image marker)"
-    pixels = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+    pixels = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
     if pixels is None:
         return f"the {kind.upper()} file is damaged and cannot be decoded"
-    return pixels
+    if pixels.dtype == np.uint16:
+        pixels = (pixels.astype(np.uint32) // 257).astype(np.uint8)
+    return ink_view(pixels)
+
+
+def ink_view(pixels: np.ndarray) -> np.ndarray:
+    """One channel in which every ink is dark: grey pages as they are, colour pages by their darkest channel.
+
+    Luminance would make red and green ink pale (red ballpoint is ~110 of 255 in luminance,
+    but ~60 in its darkest channel); the darkest channel keeps any saturated ink dark, while
+    paper of any light colour stays light.
+
+    >>> ink_view(np.array([[[40, 40, 220]]], np.uint8))  # red ink, in OpenCV's BGR order
+    array([[40]], dtype=uint8)
+    """
+    if pixels.ndim == 2:
+        return pixels
+    if pixels.shape[2] == 4:
+        pixels = pixels[:, :, :3]
+    if pixels.shape[2] == 1:
+        return pixels[:, :, 0]
+    return cv2.min(cv2.min(pixels[:, :, 0], pixels[:, :, 1]), pixels[:, :, 2])
 
 
 def _decode_tiff_frame(path: Path, index: int) -> np.ndarray:
@@ -147,18 +168,18 @@ def _decode_tiff_frame(path: Path, index: int) -> np.ndarray:
 
     with Image.open(path) as image:
         image.seek(index)
-        frame = image.convert("L")
+        frame = image.convert("L") if image.mode in ("1", "L", "LA", "I;16", "I") else image.convert("RGB")
         frame.load()
-        return np.asarray(frame)
+        return ink_view(np.asarray(frame))
 
 
 def _render_pdf_page(path: Path, index: int) -> np.ndarray:
     from pdf2image import convert_from_path
 
-    images = convert_from_path(str(path), dpi=PDF_RENDER_DPI, first_page=index + 1, last_page=index + 1, grayscale=True)
+    images = convert_from_path(str(path), dpi=PDF_RENDER_DPI, first_page=index + 1, last_page=index + 1)
     if not images:
         raise ValueError("poppler rendered no image")
-    return np.asarray(images[0].convert("L"))
+    return ink_view(np.asarray(images[0].convert("RGB")))
 
 
 def load_page(ref: PageRef, kind: str, settings: ReaderSettings) -> tuple[PageImage, bytes] | Unreadable:
@@ -192,7 +213,9 @@ def load_page(ref: PageRef, kind: str, settings: ReaderSettings) -> tuple[PageIm
         raise
     if min(pixels.shape) < 200:
         return Unreadable("too_small", f"the image is only {pixels.shape[1]}x{pixels.shape[0]} pixels")
+    sample = pixels[::3, ::3]
+    bilevel = not bool(np.any((sample > 0) & (sample < 255)))
     reduced, px_per_mm = reduce_resolution(np.ascontiguousarray(pixels), settings)
     if reduced is not pixels:
         original = b""  # the stored image must be the one that was read
-    return PageImage(ref, reduced, px_per_mm), original
+    return PageImage(ref, reduced, px_per_mm, bilevel), original

@@ -119,6 +119,7 @@ class PageImage:
     ref: PageRef
     pixels: np.ndarray  # uint8 grayscale, rows x columns
     px_per_mm: float  # estimated from the image size, assuming the scan shows the whole A4 sheet
+    bilevel: bool = False  # a 1-bit scan: light ink may have been lost to the threshold
 
 
 class Orientation(int, Enum):
@@ -163,8 +164,9 @@ class BoxScore:
 
     level: int
     fill: float  # 0..1, share of the box interior covered by ink
+    faint: float  # 0..1, share of the interior with any visible ink (a lower cut than fill)
     darkness: float  # 0..1, mean ink density of the interior (0 = paper, 1 = printed black)
-    outside: float  # 0..1, share of a 1.5 mm ring around the box covered by ink
+    outside: float  # 0..1, share of the box's table cell (less the box itself) covered by ink
     dx_mm: float  # where the printed box was found, relative to the template
     dy_mm: float
 

@@ -63,7 +63,7 @@ def read_page(task: tuple[PageRef, str], ctx: ReadContext) -> PageResult:
         orientation=int(alignment.orientation),
         fit_error_mm=round(alignment.fit_error_mm, 3),
         scores=scores,
-        decisions=classify_page(scores, ctx.thresholds, page_reasons),
+        decisions=classify_page(scores, ctx.thresholds, page_reasons, page.bilevel),
         page_reasons=page_reasons,
         image_media_type=media_type,
         image_bytes=image,

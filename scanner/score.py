@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from .align import warp_region
-from .model import Alignment, BoxScore, PageImage, Rect, RowScores
+from .model import Alignment, BallotRow, BoxScore, PageImage, Rect, RowScores
 from .settings import ReaderSettings
 
 
@@ -86,16 +86,26 @@ def _locate_box(
     return px - search_px, py - search_px, float(peak) / fk.ideal
 
 
-def _ring_fill(inked: np.ndarray, x0: int, y0: int, w: int, h: int, inner: int, outer: int) -> float:
-    """Share of inked pixels in the ring between ``inner`` and ``outer`` px around a box."""
+def _cell_fill(
+    canon: CanonicalPage, row: BallotRow, box: Rect, dx: int, dy: int, paper: float, ink_density: float,
+    settings: ReaderSettings,
+) -> float:  # fmt: skip
+    """Share of the box's table cell (less the box and the grid lines) covered by ink.
 
-    def count(grow: int) -> tuple[int, int]:
-        region = inked[max(y0 - grow, 0) : y0 + h + grow, max(x0 - grow, 0) : x0 + w + grow]
-        return int(region.sum()), region.size
-
-    ink_out, area_out = count(outer)
-    ink_in, area_in = count(inner)
-    return (ink_out - ink_in) / (area_out - area_in) if area_out > area_in else 0.0
+    On a clean ballot this is bare paper; a mark drawn beside the box lands here.
+    """
+    s = canon.px_per_mm
+    gap = settings.cell_inset_mm
+    pitch = abs(row.boxes[1].cx_mm - row.boxes[0].cx_mm) if len(row.boxes) > 1 else box.w_mm * 3
+    x0, x1 = box.cx_mm - pitch / 2 + gap, box.cx_mm + pitch / 2 - gap
+    y0, y1 = row.name_rect.y_mm + gap, row.name_rect.y_mm + row.name_rect.h_mm - gap
+    cell = canon.pixels[int(y0 * s) + dy : int(y1 * s) + dy, int(x0 * s) + dx : int(x1 * s) + dx]
+    inked = (1.0 - cell.astype(np.float32) / paper) / ink_density >= settings.ink_darkness
+    bx0, by0 = int((box.x_mm - gap - x0) * s), int((box.y_mm - gap - y0) * s)
+    bx1, by1 = int((box.x_mm + box.w_mm + gap - x0) * s), int((box.y_mm + box.h_mm + gap - y0) * s)
+    inked[max(by0, 0) : by1, max(bx0, 0) : bx1] = False
+    free = cell.size - max(by1 - max(by0, 0), 0) * max(bx1 - max(bx0, 0), 0)
+    return float(inked.sum()) / free if free > 0 else 0.0
 
 
 def score_page(page: PageImage, alignment: Alignment, settings: ReaderSettings) -> tuple[RowScores, ...]:
@@ -120,7 +130,8 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
     fk = _frame_kernel(box_px, line_px)
     search_px = int(round(settings.box_search_mm * s))
     margin_px = line_px + int(round(settings.interior_margin_mm * s))
-    ring_in, ring_out = line_px + 1, int(round(0.8 * s))
+    ring_paper = int(round(settings.paper_ring_mm * s))
+    ink_density = max(1.0 - canon.ink / max(canon.paper, 1.0), 0.2)  # the printed black, relative to paper
     rows: list[RowScores] = []
     for row in alignment.page.rows:
         located = [_locate_box(dark, b, s, search_px, fk, ox, oy) for b in row.boxes]
@@ -134,13 +145,22 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
                 dx, dy = median
             x0, y0 = int(round(box.x_mm * s)) + dx - ox, int(round(box.y_mm * s)) + dy - oy
             w, h = int(round(box.w_mm * s)), int(round(box.h_mm * s))
-            interior = dark[y0 + margin_px : y0 + h - margin_px, x0 + margin_px : x0 + w - margin_px]
+            # darkness relative to the paper right around this box (light falls unevenly)
+            gx, gy = x0 + ox, y0 + oy  # in the canonical page
+            around = canon.pixels[
+                max(gy - ring_paper, 0) : gy + h + ring_paper, max(gx - ring_paper, 0) : gx + w + ring_paper
+            ]
+            paper = max(float(np.percentile(around, settings.paper_percentile)), 1.0)
+            local = np.clip((1.0 - around.astype(np.float32) / paper) / ink_density, 0.0, 1.0)
+            lx, ly = gx - max(gx - ring_paper, 0), gy - max(gy - ring_paper, 0)  # box corner within ``local``
+            interior = local[ly + margin_px : ly + h - margin_px, lx + margin_px : lx + w - margin_px]
             inked = interior >= settings.ink_darkness
-            outside = _ring_fill(dark >= settings.ink_darkness, x0, y0, w, h, ring_in, ring_out)
+            outside = _cell_fill(canon, row, box, dx, dy, paper, ink_density, settings)
             boxes.append(
                 BoxScore(
                     level=level,
                     fill=round(float(inked.mean()), 4),
+                    faint=round(float((interior >= settings.faint_darkness).mean()), 4),
                     darkness=round(float(interior.mean()), 4),
                     outside=round(outside, 4),
                     dx_mm=round(dx / s, 2),

@@ -24,6 +24,17 @@ class Thresholds:
     # Between marginal and definite a box is "maybe marked": the row goes to review.
     # Provisional, as above; VotingWorks calls 0.05-0.07 marginal, SDAPS 0.05 checked.
     marginal_fill: float = 0.025
+    # A box not marked by ``fill`` whose faint coverage exceeds its row's lightest box by
+    # this much holds light ink (pencil, a dot, an erasure's ghost): the row goes to review.
+    # Provisional, from bench/accuracy.py.
+    faint_marginal: float = 0.01
+    # A box not marked whose table cell around it is this much inked has a mark beside it.
+    # bench/accuracy.py (12 ballots a profile): empty cells reach 0.013 at most, marks drawn
+    # beside a box 0.021 at least.
+    outside_marginal: float = 0.017
+    # On a 1-bit scan a pencil or red mark can fall below the scanner's threshold and vanish,
+    # so a blank row there is shown to a person rather than counted.
+    bilevel_blank_to_review: bool = True
     # A correction looks like two marks, so two or more marked boxes go to review
     # unless the counting board decides otherwise (QĐ 96 makes such a row invalid).
     multi_mark_to_review: bool = True
@@ -77,6 +88,16 @@ class ReaderSettings:
     # the registration marks' black, is at least this (0..1).  Blue ballpoint in
     # grayscale sits near 0.5; JPEG noise on paper stays below 0.1.
     ink_darkness: float = 0.3
+    # The lower cut for ``faint`` coverage: pencil, a light stroke, an erased mark's ghost.
+    # Empty boxes stay below it after local paper normalisation (bench/accuracy.py).
+    faint_darkness: float = 0.12
+    # Around each box, paper is taken as this percentile of the pixels within
+    # ``paper_ring_mm`` of the box: shadows, folds and coloured paper change it locally.
+    paper_percentile: float = 90.0
+    paper_ring_mm: float = 2.2
+    # ``outside`` is measured over the box's table cell less this much next to the box and
+    # the grid lines (mm), so printed lines never count as ink.
+    cell_inset_mm: float = 0.6
 
 
 DEFAULT_THRESHOLDS = Thresholds()

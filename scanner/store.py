@@ -80,6 +80,7 @@ CREATE TABLE box_scores (
     row_id INTEGER NOT NULL REFERENCES rows(id),
     level INTEGER NOT NULL,
     fill REAL NOT NULL,
+    faint REAL NOT NULL,
     darkness REAL NOT NULL,
     outside REAL NOT NULL,
     dx_mm REAL NOT NULL,
@@ -247,10 +248,10 @@ class Store:
                     (page_id, d.official_index, d.reading.value, d.level, int(d.needs_review), ",".join(d.reasons)),
                 ).lastrowid
                 c.executemany(
-                    "INSERT INTO box_scores (row_id, level, fill, darkness, outside, dx_mm, dy_mm)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO box_scores (row_id, level, fill, faint, darkness, outside, dx_mm, dy_mm)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [
-                        (row_id, b.level, b.fill, b.darkness, b.outside, b.dx_mm, b.dy_mm)
+                        (row_id, b.level, b.fill, b.faint, b.darkness, b.outside, b.dx_mm, b.dy_mm)
                         for b in scores[d.official_index].boxes
                     ],
                 )
@@ -373,9 +374,9 @@ class Store:
                 (page_id,),
             ):
                 boxes = [
-                    {"level": lv, "fill": f, "darkness": dk, "outside": o, "dx_mm": dx, "dy_mm": dy}
-                    for lv, f, dk, o, dx, dy in self.conn.execute(
-                        "SELECT level, fill, darkness, outside, dx_mm, dy_mm FROM box_scores WHERE row_id = ?"
+                    {"level": lv, "fill": f, "faint": ft, "darkness": dk, "outside": o, "dx_mm": dx, "dy_mm": dy}
+                    for lv, f, ft, dk, o, dx, dy in self.conn.execute(
+                        "SELECT level, fill, faint, darkness, outside, dx_mm, dy_mm FROM box_scores WHERE row_id = ?"
                         " ORDER BY level",
                         (row_id,),
                     )

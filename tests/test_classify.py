@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from scanner.classify import MARGINAL_MARK, MULTIPLE_MARKS, classify_row
+from scanner.classify import BLANK_ON_BILEVEL, FAINT_MARK, MARGINAL_MARK, MARK_OUTSIDE, MULTIPLE_MARKS, classify_row
 from scanner.model import BoxScore, Reading, RowScores
 from scanner.settings import Thresholds
 
@@ -8,7 +8,7 @@ T = Thresholds()
 
 
 def _row(*fills: float) -> RowScores:
-    return RowScores(0, tuple(BoxScore(i, f, f, 0.0, 0.0, 0.0) for i, f in enumerate(fills)))
+    return RowScores(0, tuple(BoxScore(i, f, f, f, 0.0, 0.0, 0.0) for i, f in enumerate(fills)))
 
 
 def test_one_clear_mark_is_counted() -> None:
@@ -25,10 +25,14 @@ def test_definite_threshold_is_inclusive_and_marginal_goes_to_review() -> None:
     at = classify_row(_row(T.definite_fill, 0, 0), T)
     assert (at.level, at.needs_review) == (0, False)
     below = classify_row(_row(T.definite_fill - 0.001, 0, 0), T)
-    assert below.needs_review and below.reasons == (MARGINAL_MARK,)
+    assert below.needs_review and MARGINAL_MARK in below.reasons
     assert below.level == 0  # the guess shown to the reviewer
+    # under the marginal fill, visible light ink still goes to review (as a faint mark) ...
     under = classify_row(_row(T.marginal_fill - 0.001, 0, 0), T)
-    assert (under.reading, under.needs_review) == (Reading.BLANK, False)
+    assert under.needs_review and FAINT_MARK in under.reasons
+    # ... and only a box with no more ink than its row's lightest is blank
+    clean = RowScores(0, tuple(_box(i, faint=T.faint_marginal * 0.5 if i == 0 else 0.0) for i in range(3)))
+    assert (classify_row(clean, T).reading, classify_row(clean, T).needs_review) == (Reading.BLANK, False)
 
 
 def test_a_clear_mark_beside_a_faint_one_goes_to_review() -> None:
@@ -46,3 +50,36 @@ def test_two_marks_go_to_review_by_default_or_count_invalid_when_set() -> None:
 def test_page_reasons_send_every_row_to_review() -> None:
     d = classify_row(_row(0.3, 0, 0), T, ("page_code_unreadable",))
     assert d.needs_review and d.level == 0
+
+
+def _box(level: int, fill: float = 0.0, faint: float = 0.0, outside: float = 0.0) -> BoxScore:
+    return BoxScore(level, fill, faint, faint, outside, 0.0, 0.0)
+
+
+def test_light_ink_in_one_box_goes_to_review() -> None:
+    d = classify_row(RowScores(0, (_box(0), _box(1, faint=0.03), _box(2))), T)
+    assert d.needs_review and FAINT_MARK in d.reasons and d.level == 1
+
+
+def test_ink_common_to_the_whole_row_is_not_a_mark() -> None:
+    fold = RowScores(0, (_box(0, faint=0.12), _box(1, faint=0.118), _box(2, faint=0.121)))
+    d = classify_row(fold, T)
+    assert (d.reading, d.needs_review) == (Reading.BLANK, False)
+    marked = RowScores(0, (_box(0, fill=0.3, faint=0.4), _box(1, faint=0.12), _box(2, faint=0.12)))
+    assert classify_row(marked, T).level == 0 and not classify_row(marked, T).needs_review
+
+
+def test_a_mark_beside_an_unmarked_box_goes_to_review() -> None:
+    d = classify_row(RowScores(0, (_box(0), _box(1, outside=0.05), _box(2))), T)
+    assert d.needs_review and MARK_OUTSIDE in d.reasons
+    overrun = RowScores(0, (_box(0, fill=0.3, faint=0.3, outside=0.05), _box(1), _box(2)))
+    assert not classify_row(overrun, T).needs_review  # a big cross spilling out of its own box
+
+
+def test_blank_rows_of_one_bit_scans_go_to_review() -> None:
+    row = RowScores(0, (_box(0), _box(1), _box(2)))
+    assert not classify_row(row, T).needs_review
+    assert classify_row(row, T, bilevel=True).reasons == (BLANK_ON_BILEVEL,)
+    assert not classify_row(
+        RowScores(0, (_box(0, fill=0.3, faint=0.3), _box(1), _box(2))), T, bilevel=True
+    ).needs_review
