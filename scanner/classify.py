@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .model import Reading, RowDecision, RowScores
+from .pageink import PageInk
 from .settings import Thresholds
 
 # Review reasons, as stored and shown to reviewers.
@@ -12,11 +13,27 @@ PAGE_CODE_UNREAD = "page_code_unreadable"  # the page was identified from its ma
 FAINT_MARK = "faint_mark"  # light ink in a box: pencil, a dot, a hesitant stroke, an erasure
 MARK_OUTSIDE = "mark_outside_box"  # ink beside a box that is not itself marked
 BLANK_ON_BILEVEL = "blank_on_bilevel_scan"  # a 1-bit scan may have dropped a light mark
+STRUCK_OUT_NAME = "struck_out_name"  # a printed name crossed out: the whole ballot is invalid (QĐ 96)
+WRITING_OUTSIDE = "writing_outside_boxes"  # handwriting in the margins
 
 
-def classify_row(
-    row: RowScores, thresholds: Thresholds, page_reasons: tuple[str, ...] = (), bilevel: bool = False
-) -> RowDecision:
+def page_reasons(ink: PageInk, code_read: bool, thresholds: Thresholds) -> tuple[str, ...]:
+    """Reasons a person must look at the whole page before its rows count.
+
+    The page becomes one review item (accept it, or reject the ballot); its rows wait in
+    the tally until then, but are not review items of their own.
+    """
+    reasons = []
+    if not code_read:
+        reasons.append(PAGE_CODE_UNREAD)
+    if ink.strike_mm >= thresholds.strike_min_mm:
+        reasons.append(STRUCK_OUT_NAME)
+    if ink.margin_ink_mm2 >= thresholds.margin_ink_min_mm2:
+        reasons.append(WRITING_OUTSIDE)
+    return tuple(reasons)
+
+
+def classify_row(row: RowScores, thresholds: Thresholds, bilevel: bool = False) -> RowDecision:
     """One row's decision.
 
     >>> from scanner.model import BoxScore
@@ -32,7 +49,7 @@ def classify_row(
     floor = min(b.faint for b in row.boxes)
     faint = [b for b in row.boxes if b.fill < thresholds.definite_fill and b.faint - floor >= thresholds.faint_marginal]
     beside = [b for b in row.boxes if b.fill < thresholds.definite_fill and b.outside >= thresholds.outside_marginal]
-    reasons: list[str] = list(page_reasons)
+    reasons: list[str] = []
     if marginal:
         reasons.append(MARGINAL_MARK)
     if faint:
@@ -55,6 +72,6 @@ def classify_row(
 
 
 def classify_page(
-    rows: tuple[RowScores, ...], thresholds: Thresholds, page_reasons: tuple[str, ...] = (), bilevel: bool = False
+    rows: tuple[RowScores, ...], thresholds: Thresholds, bilevel: bool = False
 ) -> tuple[RowDecision, ...]:
-    return tuple(classify_row(r, thresholds, page_reasons, bilevel) for r in rows)
+    return tuple(classify_row(r, thresholds, bilevel) for r in rows)

@@ -239,6 +239,11 @@ def scan(
             f"({rate:.1f} pages/s, {workers} worker(s))"
         )
         click.echo(f"Rows counted: {outcome.rows - outcome.review}; rows for review: {outcome.review}")
+        if outcome.flagged:
+            click.echo(
+                f"Pages held for review as a whole: {outcome.flagged} "
+                "(a struck-out name, writing outside the boxes, or an unreadable page code)"
+            )
         if outcome.already_scanned:
             click.echo(f"Files skipped, already scanned: {outcome.already_scanned}")
         if skipped_types and not watch:

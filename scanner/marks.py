@@ -131,8 +131,11 @@ def draw(ink: Ink, box: Rect, kind: str, pen: Pen) -> None:
         ),
         # doubtful, but visible on the page: a person looking at the scan can see them
         "dot": lambda: ink.blot((cx, cy), rng.uniform(0.4, 0.6), pen.bgr, rng.uniform(0.8, 1.0)),
+        # faint whatever the pen: about a third of the paper's light taken, like a hesitant pencil touch
         "faint-stroke": lambda: ink.stroke(
-            _jitter(rng, [(cx - 0.4 * h, cy + 0.3 * h), (cx + 0.4 * h, cy - 0.3 * h)], 0.1), pen, pressure=0.45
+            _jitter(rng, [(cx - 0.4 * h, cy + 0.3 * h), (cx + 0.4 * h, cy - 0.3 * h)], 0.1),
+            pen,
+            pressure=float(rng.uniform(0.28, 0.38)) / max(pen.opacity),
         ),
         "erased": lambda: _erased(ink, cx, cy, h, pen),
         "outside": lambda: _outside(ink, box, pen),

@@ -214,6 +214,8 @@ class PageResult:
     scores: tuple[RowScores, ...] = ()
     decisions: tuple[RowDecision, ...] = ()
     page_reasons: tuple[str, ...] = field(default=())
+    strike_mm: float | None = None  # longest line through a printed name
+    margin_ink_mm2: float | None = None  # handwriting-sized ink in the margins
     image_media_type: str = ""
     image_bytes: bytes = b""
     seconds: float = 0.0

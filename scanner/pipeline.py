@@ -11,10 +11,11 @@ from functools import partial
 import cv2
 
 from .align import align_page
-from .classify import PAGE_CODE_UNREAD, classify_page
+from .classify import classify_page, page_reasons
 from .load import load_page
 from .model import BallotTemplate, PageRef, PageResult, Unreadable
-from .score import score_page
+from .pageink import measure_page_ink
+from .score import canonical_page, score_canonical
 from .settings import DEFAULT_READER, DEFAULT_THRESHOLDS, ReaderSettings, Thresholds
 
 MEDIA_TYPES = {"jpeg": "image/jpeg", "png": "image/png"}
@@ -53,8 +54,10 @@ def read_page(task: tuple[PageRef, str], ctx: ReadContext) -> PageResult:
             image_bytes=image,
             seconds=time.perf_counter() - started,
         )
-    scores = score_page(page, alignment, ctx.reader)
-    page_reasons = () if alignment.code_read else (PAGE_CODE_UNREAD,)
+    canon = canonical_page(page, alignment, ctx.reader)
+    scores = score_canonical(canon, alignment, ctx.reader)
+    ink = measure_page_ink(canon, alignment, ctx.reader)
+    reasons = page_reasons(ink, alignment.code_read, ctx.thresholds)
     return PageResult(
         ref,
         "read",
@@ -63,8 +66,10 @@ def read_page(task: tuple[PageRef, str], ctx: ReadContext) -> PageResult:
         orientation=int(alignment.orientation),
         fit_error_mm=round(alignment.fit_error_mm, 3),
         scores=scores,
-        decisions=classify_page(scores, ctx.thresholds, page_reasons, page.bilevel),
-        page_reasons=page_reasons,
+        decisions=classify_page(scores, ctx.thresholds, page.bilevel),
+        page_reasons=reasons,
+        strike_mm=ink.strike_mm,
+        margin_ink_mm2=ink.margin_ink_mm2,
         image_media_type=media_type,
         image_bytes=image,
         seconds=time.perf_counter() - started,

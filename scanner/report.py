@@ -43,7 +43,7 @@ def table(t: Tally) -> str:
     if not t.templates:
         out.append("No ballots counted yet.")
     if t.provisional:
-        out.append(f"PROVISIONAL: {t.rows_pending} row(s) and {t.pages_pending} unusable page(s) await review.")
+        out.append(f"PROVISIONAL: {t.rows_pending} row(s) and {t.pages_pending} page(s) await review.")
     else:
         out.append("Final: nothing awaits review.")
     return "\n".join(out)

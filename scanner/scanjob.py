@@ -33,6 +33,7 @@ class ScanOutcome:
     already_scanned: int = 0
     unusable: tuple[Unusable, ...] = field(default=())
     reading_seconds: float = 0.0
+    flagged: int = 0  # pages read but held for a person as a whole (struck-out name, writing, no code)
 
     def __add__(self, other: ScanOutcome) -> ScanOutcome:
         return ScanOutcome(
@@ -42,6 +43,7 @@ class ScanOutcome:
             self.already_scanned + other.already_scanned,
             self.unusable + other.unusable,
             self.reading_seconds + other.reading_seconds,
+            self.flagged + other.flagged,
         )
 
 
@@ -91,7 +93,7 @@ def read_plan(
     """Read the planned pages (in parallel), storing each as it comes; a file is done with its last page."""
     remaining = Counter(ref.file_sha256 for ref, _ in plan.tasks)
     unusable = list(plan.unusable)
-    rows = review = 0
+    rows = review = flagged = 0
     started = time.perf_counter()
     for result in read_pages(plan.tasks, ctx, min(workers, max(len(plan.tasks), 1))):
         store.save_page(result)
@@ -99,12 +101,13 @@ def read_plan(
             unusable.append(Unusable(result.ref.path, result.ref.page_index + 1, result.detail))
         rows += len(result.decisions)
         review += sum(d.needs_review for d in result.decisions)
+        flagged += bool(result.page_reasons)
         remaining[result.ref.file_sha256] -= 1
         if remaining[result.ref.file_sha256] == 0:
             store.finish_file(result.ref.file_sha256)
         on_page()
     seconds = time.perf_counter() - started
-    return ScanOutcome(len(plan.tasks), rows, review, plan.already_scanned, tuple(unusable), seconds)
+    return ScanOutcome(len(plan.tasks), rows, review, plan.already_scanned, tuple(unusable), seconds, flagged)
 
 
 def scan_files(store: Store, ctx: ReadContext, files: Iterable[Path], workers: int) -> ScanOutcome:

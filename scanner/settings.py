@@ -35,6 +35,14 @@ class Thresholds:
     # On a 1-bit scan a pencil or red mark can fall below the scanner's threshold and vanish,
     # so a blank row there is shown to a person rather than counted.
     bilevel_blank_to_review: bool = True
+    # A line this long (mm) through a printed name strikes it out: QĐ 96 makes the whole
+    # ballot invalid, so the page goes to review.  bench/accuracy.py (400 ballots, 8 profiles):
+    # struck names measure 48-86 mm; clean pages 6.3 mm at the 99th percentile (one phone
+    # photo 51 mm, a grid line bent by the lens angle).
+    strike_min_mm: float = 25.0
+    # This much handwriting-sized ink in the margins (mm²) flags the page for review.
+    # Provisional, from bench/accuracy.py.
+    margin_ink_min_mm2: float = 3.0
     # A correction looks like two marks, so two or more marked boxes go to review
     # unless the counting board decides otherwise (QĐ 96 makes such a row invalid).
     multi_mark_to_review: bool = True
@@ -98,6 +106,15 @@ class ReaderSettings:
     # ``outside`` is measured over the box's table cell less this much next to the box and
     # the grid lines (mm), so printed lines never count as ink.
     cell_inset_mm: float = 0.6
+    # A struck-out name is found as a horizontal line at least this long (mm) through the
+    # name cell: printed letters and the cell's vertical rules are far shorter.
+    strike_kernel_mm: float = 5.0
+    # Ink in the margins counts only in pieces at least this large (mm): dust and toner
+    # specks are smaller, a handwritten word larger.
+    margin_mark_min_mm: float = 2.0
+    # For ink outside the boxes, paper is the brightest pixel within this distance (mm):
+    # wider than any pen line or printed letter stroke, narrower than a shadow's edge.
+    background_mm: float = 3.0
 
 
 DEFAULT_THRESHOLDS = Thresholds()

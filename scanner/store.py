@@ -57,6 +57,8 @@ CREATE TABLE pages (
     orientation INTEGER,
     fit_error_mm REAL,
     page_reasons TEXT NOT NULL DEFAULT '',
+    strike_mm REAL,
+    margin_ink_mm2 REAL,
     seconds REAL NOT NULL,
     scanned_at TEXT NOT NULL,
     UNIQUE (file_sha256, page_index)
@@ -91,7 +93,7 @@ CREATE TABLE decisions (
     id INTEGER PRIMARY KEY,
     row_id INTEGER REFERENCES rows(id),
     page_id INTEGER REFERENCES pages(id),
-    reading TEXT CHECK (reading IN ('level', 'blank', 'multi', 'reject_page')),
+    reading TEXT CHECK (reading IN ('level', 'blank', 'multi', 'accept_page', 'reject_page')),
     level INTEGER,
     machine_reading TEXT,
     machine_level INTEGER,
@@ -216,7 +218,8 @@ class Store:
         with self.transaction() as c:
             cursor = c.execute(
                 "INSERT OR IGNORE INTO pages (file_sha256, page_index, status, reason, detail, template, page_number,"
-                " orientation, fit_error_mm, page_reasons, seconds, scanned_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                " orientation, fit_error_mm, page_reasons, strike_mm, margin_ink_mm2, seconds, scanned_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     r.ref.file_sha256,
                     r.ref.page_index,
@@ -228,6 +231,8 @@ class Store:
                     r.orientation,
                     r.fit_error_mm,
                     ",".join(r.page_reasons),
+                    r.strike_mm,
+                    r.margin_ink_mm2,
                     round(r.seconds, 4),
                     _now(),
                 ),
@@ -288,6 +293,13 @@ class Store:
 
     # -- counting and export ------------------------------------------------------------------------
 
+    _PAGE_DECISION = """
+        LEFT JOIN (
+            SELECT page_id, reading AS p_verdict, max(id) AS p_id
+            FROM decisions WHERE page_id IS NOT NULL GROUP BY page_id
+        ) pd ON pd.page_id = pages.id
+    """
+
     _LATEST_DECISION = """
         LEFT JOIN (
             SELECT row_id, reading AS d_reading, level AS d_level, max(id) AS d_id
@@ -298,10 +310,13 @@ class Store:
     def tally_rows(self) -> Iterator[RowRecord]:
         query = (
             "SELECT pages.template, pages.page_number, rows.official_index, rows.reading, rows.level,"
-            " rows.needs_review, d.d_reading, d.d_level FROM rows JOIN pages ON pages.id = rows.page_id"
-            + self._LATEST_DECISION
+            " rows.needs_review, d.d_reading, d.d_level, pages.page_reasons != '' AND pd.p_id IS NULL,"
+            " coalesce(pd.p_verdict = 'reject_page', 0)"
+            " FROM rows JOIN pages ON pages.id = rows.page_id" + self._LATEST_DECISION + self._PAGE_DECISION
         )
-        for t, page_number, official, reading, level, review, d_reading, d_level in self.conn.execute(query):
+        for t, page_number, official, reading, level, review, d_reading, d_level, held, rejected in self.conn.execute(
+            query
+        ):
             yield RowRecord(
                 template=t,
                 page_number=page_number,
@@ -311,16 +326,40 @@ class Store:
                 needs_review=bool(review),
                 decided_reading=Reading(d_reading) if d_reading else None,
                 decided_level=d_level,
+                page_held=bool(held),
+                page_rejected=bool(rejected),
             )
 
     def pages_pending(self) -> int:
-        """Unusable pages no one has decided on yet."""
+        """Unusable or flagged pages no one has decided on yet."""
         return int(
             self.conn.execute(
-                "SELECT count(*) FROM pages WHERE status = 'unusable'"
+                "SELECT count(*) FROM pages WHERE (status = 'unusable' OR page_reasons != '')"
                 " AND id NOT IN (SELECT page_id FROM decisions WHERE page_id IS NOT NULL)"
             ).fetchone()[0]
         )
+
+    def record_page_decision(self, page_id: int, verdict: str, reviewer: str, comment: str = "") -> int:
+        """Append a person's decision on a whole page: ``accept_page`` or ``reject_page``."""
+        if verdict not in ("accept_page", "reject_page"):
+            raise ValueError(f"a page is accepted or rejected, not {verdict!r}")
+        with self.transaction() as c:
+            if c.execute("SELECT 1 FROM pages WHERE id = ?", (page_id,)).fetchone() is None:
+                raise StoreError(f"no page {page_id} in {self.path}")
+            cursor = c.execute(
+                "INSERT INTO decisions (page_id, reading, reviewer, comment, decided_at) VALUES (?, ?, ?, ?, ?)",
+                (page_id, verdict, reviewer, comment, _now()),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def flagged_pages(self) -> list[tuple[int, str, int, str]]:
+        """(page id, path, page index, reasons) of read pages flagged as a whole and not yet decided."""
+        return self.conn.execute(
+            "SELECT pages.id, files.path, pages.page_index, pages.page_reasons FROM pages"
+            " JOIN files ON files.sha256 = pages.file_sha256 WHERE pages.status = 'read' AND pages.page_reasons != ''"
+            " AND pages.id NOT IN (SELECT page_id FROM decisions WHERE page_id IS NOT NULL)"
+            " ORDER BY files.path, pages.page_index"
+        ).fetchall()
 
     def counts(self) -> dict[str, int]:
         """Figures for a scan summary."""
@@ -348,7 +387,8 @@ class Store:
         """One record per page, in file and page order, for JSON Lines export."""
         pages = self.conn.execute(
             "SELECT pages.id, files.path, files.sha256, pages.page_index, pages.template, pages.page_number,"
-            " pages.status, pages.reason, pages.detail, pages.orientation, pages.fit_error_mm, pages.page_reasons"
+            " pages.status, pages.reason, pages.detail, pages.orientation, pages.fit_error_mm, pages.page_reasons,"
+            " pages.strike_mm, pages.margin_ink_mm2"
             " FROM pages JOIN files ON files.sha256 = pages.file_sha256 ORDER BY files.path, pages.page_index"
         ).fetchall()
         for (
@@ -364,6 +404,8 @@ class Store:
             orientation,
             fit,
             page_reasons,
+            strike_mm,
+            margin_ink_mm2,
         ) in pages:
             rows = []
             for row_id, official, reading, level, review, reasons, d_reading, d_level in self.conn.execute(
@@ -404,5 +446,7 @@ class Store:
                 "orientation": orientation,
                 "fit_error_mm": fit,
                 "page_reasons": [x for x in page_reasons.split(",") if x],
+                "strike_mm": strike_mm,
+                "margin_ink_mm2": margin_ink_mm2,
                 "rows": rows,
             }

@@ -19,10 +19,14 @@ class RowRecord:
     needs_review: bool
     decided_reading: Reading | None = None  # a person's latest decision, if any
     decided_level: int | None = None
+    page_held: bool = False  # the whole page is flagged and undecided: nothing on it counts yet
+    page_rejected: bool = False  # a person rejected the ballot: its rows count for nobody
 
     @property
     def effective(self) -> tuple[Reading, int | None] | None:
         """What counts: a person's decision, else a certain machine reading, else None (pending)."""
+        if self.page_held:
+            return None
         if self.decided_reading is not None:
             return self.decided_reading, self.decided_level
         if self.needs_review:
@@ -78,9 +82,11 @@ def tally(templates: Mapping[str, BallotTemplate], rows: Iterable[RowRecord], pa
     per_official: dict[tuple[str, int], Counter[tuple[str, int | None]]] = defaultdict(Counter)
     rows_pending = 0
     for r in rows:
-        effective = r.effective
         counter = per_official[(r.template, r.official_index)]
         counter[("rows", None)] += 1
+        if r.page_rejected:
+            continue  # collected, but invalid as a whole
+        effective = r.effective
         if effective is None:
             counter[("pending", None)] += 1
             rows_pending += 1

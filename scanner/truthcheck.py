@@ -31,6 +31,7 @@ class Comparison:
     margin_pages: int = 0
     margin_flagged: int = 0
     clean_pages_flagged: int = 0  # pages with no page-level ink that were flagged all the same
+    held_rows: int = 0  # rows of flagged pages: waiting on the page's decision, not review items
     empty_fills: list[float] = field(default_factory=list)  # fill of every box the truth left empty
     marked_fills: list[float] = field(default_factory=list)  # fill of every box the truth marked
 
@@ -76,6 +77,9 @@ def compare(db: Path, truth_path: Path) -> Comparison:
             out.margin_flagged += bool(fact.get("margin_writing")) and flagged
             out.clean_pages_flagged += flagged and not (fact.get("struck_name") or fact.get("margin_writing"))
             expected = by_sheet[key]
+            if flagged:
+                out.held_rows += len(page["rows"])  # type: ignore[arg-type]
+                continue
             for row in page["rows"]:  # type: ignore[attr-defined]
                 t = expected[row["official_index"]]
                 out.rows += 1
@@ -99,11 +103,19 @@ def compare(db: Path, truth_path: Path) -> Comparison:
 
 
 def decide_as_truth(db: Path, truth_path: Path, reviewer: str = "truth") -> int:
-    """Decide every pending row as the truth says, as a careful reviewer would; returns how many."""
+    """Decide every pending row and flagged page as the truth says, as a careful reviewer would.
+
+    Returns how many rows were decided.
+    """
     from .model import Reading
 
-    by_sheet = _sheets(load_truth(truth_path))
+    truth = load_truth(truth_path)
+    by_sheet, facts = _sheets(truth), _sheet_facts(truth)
     with Store(db) as store:
+        for page_id, path, page_index, _reasons in store.flagged_pages():
+            fact = facts[(Path(path).name, page_index)]
+            verdict = "reject_page" if fact.get("struck_name") else "accept_page"
+            store.record_page_decision(page_id, verdict, reviewer=reviewer)
         pending = store.review_rows()
         for row_id, path, page_index, _template, _number, official in pending:
             t = by_sheet[(Path(path).name, page_index)][official]

@@ -93,10 +93,10 @@ def test_damaged_code_falls_back_to_marks_and_sends_rows_to_review(template12_ob
     page = _page(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY))
     alignment = align_page(page, [template12_obj], DEFAULT_THRESHOLDS)
     assert isinstance(alignment, Alignment) and not alignment.code_read
-    decisions = classify_page(
-        score_page(page, alignment, DEFAULT_READER), DEFAULT_THRESHOLDS, ("page_code_unreadable",)
-    )
-    assert all(d.needs_review for d in decisions)
+    from scanner.classify import PAGE_CODE_UNREAD, page_reasons
+    from scanner.pageink import PageInk
+
+    assert page_reasons(PageInk(0.0, None, 0.0), alignment.code_read, DEFAULT_THRESHOLDS) == (PAGE_CODE_UNREAD,)
     # with two templates having a page 1, marks alone cannot tell which: unusable
     twin = replace(template12_obj, fingerprint="f" * 64)
     result = align_page(page, [template12_obj, twin], DEFAULT_THRESHOLDS)

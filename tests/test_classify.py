@@ -47,9 +47,13 @@ def test_two_marks_go_to_review_by_default_or_count_invalid_when_set() -> None:
     assert (direct.reading, direct.needs_review) == (Reading.MULTI, False)
 
 
-def test_page_reasons_send_every_row_to_review() -> None:
-    d = classify_row(_row(0.3, 0, 0), T, ("page_code_unreadable",))
-    assert d.needs_review and d.level == 0
+def test_page_reasons_come_from_page_ink_and_the_code() -> None:
+    from scanner.classify import PAGE_CODE_UNREAD, STRUCK_OUT_NAME, WRITING_OUTSIDE, page_reasons
+    from scanner.pageink import PageInk
+
+    assert page_reasons(PageInk(6.0, 3, 0.0), True, T) == ()
+    assert page_reasons(PageInk(T.strike_min_mm, 3, 0.0), True, T) == (STRUCK_OUT_NAME,)
+    assert page_reasons(PageInk(0.0, None, T.margin_ink_min_mm2), False, T) == (PAGE_CODE_UNREAD, WRITING_OUTSIDE)
 
 
 def _box(level: int, fill: float = 0.0, faint: float = 0.0, outside: float = 0.0) -> BoxScore:

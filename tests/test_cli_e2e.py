@@ -203,7 +203,7 @@ def test_bad_inputs_are_named_and_the_rest_is_counted(template12: Path, foreign_
     check = good_rows_match_truth(db, truth)
     assert check == 5 * 12
     table = run("tally", "--db", db).stdout
-    assert "Ballots collected: 5" in table and "7 unusable page(s) await review" in table
+    assert "Ballots collected: 5" in table and "7 page(s) await review" in table
 
 
 def good_rows_match_truth(db: Path, truth: Path) -> int:

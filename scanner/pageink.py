@@ -1,0 +1,83 @@
+"""Ink on a page where no vote belongs: a printed name struck out, writing in the margins.
+
+Raw measurements only; :mod:`scanner.classify` decides what they mean.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .model import Alignment
+from .score import CanonicalPage
+from .settings import ReaderSettings
+
+
+@dataclass(frozen=True)
+class PageInk:
+    strike_mm: float  # the longest horizontal line drawn across any row's printed name, in mm
+    strike_row: int | None  # the official whose name it crosses
+    margin_ink_mm2: float  # handwriting-sized ink in the margins, mm²
+
+
+def _ink_mask(pixels: np.ndarray, ink_density: float, cut: float, background_px: int) -> np.ndarray:
+    """Ink against the paper around it: the brightest pixel within ``background_px`` is paper
+    wherever pen lines and letters are thinner than that, even in a shadow or a gradient."""
+    paper = cv2.dilate(pixels, np.ones((background_px, background_px), np.uint8)).astype(np.float32)
+    return ((1.0 - pixels.astype(np.float32) / np.maximum(paper, 1.0)) / ink_density >= cut).astype(np.uint8)
+
+
+def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: ReaderSettings) -> PageInk:
+    s = canon.px_per_mm
+    ink_density = max(1.0 - canon.ink / max(canon.paper, 1.0), 0.2)
+    # a strike: a horizontal run longer than any printed letter, inside the name and position cells
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (int(settings.strike_kernel_mm * s), 1))
+    longest, where = 0.0, None
+    background = int(settings.background_mm * s) | 1
+    inset = settings.cell_inset_mm + 0.4
+    for row in alignment.page.rows:
+        r = row.name_rect
+        y0, y1 = int((r.y_mm + inset) * s), int((r.y_mm + r.h_mm - inset) * s)
+        x0, x1 = int((r.x_mm + inset) * s), int((r.x_mm + r.w_mm - inset) * s)
+        mask = _ink_mask(canon.pixels[y0:y1, x0:x1], ink_density, settings.ink_darkness, background)
+        mask = cv2.dilate(mask, np.ones((3, 1), np.uint8))  # tolerate a slightly sloping line
+        lines = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+        if lines.any():
+            columns = np.flatnonzero(lines.any(axis=0))
+            length = (columns[-1] - columns[0] + 1) / s
+            if length > longest:
+                longest, where = length, row.official_index
+    return PageInk(round(longest, 2), where, round(_margin_ink(canon, alignment, ink_density, settings), 2))
+
+
+def _margin_ink(canon: CanonicalPage, alignment: Alignment, ink_density: float, settings: ReaderSettings) -> float:
+    """Area of handwriting-sized ink left and right of the table and below it, mm²."""
+    s = canon.px_per_mm
+    rows = alignment.page.rows
+    left = min(r.name_rect.x_mm for r in rows) - 11.0  # the STT column starts 11 mm left of the names
+    right = max(b.x_mm + b.w_mm for r in rows for b in r.boxes) + 7.5
+    top = min(r.name_rect.y_mm for r in rows)
+    bottom = max(r.name_rect.y_mm + r.name_rect.h_mm for r in rows)
+    page_w = alignment.template.page_width_mm
+    regions = [
+        (5.0, top, left - 1.5, 268.0),
+        (right + 1.5, top, page_w - 5.0, 268.0),
+        (left, bottom + 1.5, right, 268.0),
+    ]
+    total = 0.0
+    smallest = settings.margin_mark_min_mm * s
+    for x0, y0, x1, y1 in regions:
+        if x1 - x0 < 1 or y1 - y0 < 1:
+            continue
+        area = canon.pixels[int(y0 * s) : int(y1 * s), int(x0 * s) : int(x1 * s)]
+        mask = _ink_mask(area, ink_density, settings.ink_darkness, int(settings.background_mm * s) | 1)
+        count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        for w, h, pixels in stats[1:count, 2:5]:
+            if max(w, h) < smallest:
+                continue  # dust, a speck of toner
+            if h > 2 * w and pixels < 3 * h:
+                continue  # a roller streak: one thin, nearly vertical line (slanted by the page's skew)
+            total += float(pixels) / (s * s)
+    return total
