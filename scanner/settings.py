@@ -17,8 +17,8 @@ class Thresholds:
 
     # A box whose interior is at least this share inked is marked.  Provisional, from the
     # simulator's clean marks (bench/reading.py): empty boxes fill 0.000 at the 100th
-    # percentile and clear marks at least 0.15 (300 ballots, 200-DPI JPEG; and 150 ballots,
-    # 150-DPI G4 TIFF).  0.06 sits well inside that gap, near VotingWorks' 0.07 and SDAPS'
+    # percentile and clear marks at least 0.133 (300 ballots, 200-DPI JPEG; 0.154 on 150
+    # ballots, 150-DPI G4 TIFF).  0.06 sits well inside that gap, near VotingWorks' 0.07 and SDAPS'
     # 0.05-0.10; it is to be recalibrated on realistic, faint and partial marks.
     definite_fill: float = 0.06
     # Between marginal and definite a box is "maybe marked": the row goes to review.
