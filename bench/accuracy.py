@@ -34,7 +34,8 @@ OUTCOMES = ("counted, right", "counted, wrong", "review")
 PHONE_USABLE_TARGET = 0.99
 
 
-def run_profile(profile: str, ballots: int, seed: int, work: Path, workers: int) -> Comparison:
+def scan_profile(profile: str, ballots: int, seed: int, work: Path, workers: int) -> tuple[Path, Path]:
+    """Simulate (once) and scan (every time) one profile's ballots; the count database and the truth file."""
     folder = work / f"{profile}-{ballots}-{seed}"
     scans, truth, db = folder / "scans", folder / "truth.json", folder / "count.db"
     if not truth.exists():
@@ -53,7 +54,11 @@ def run_profile(profile: str, ballots: int, seed: int, work: Path, workers: int)
     )  # fmt: skip
     if scan.returncode not in (0, 3):
         raise SystemExit(f"scan of {profile} failed:\n{scan.stdout}\n{scan.stderr}")
-    return compare(db, truth)
+    return db, truth
+
+
+def run_profile(profile: str, ballots: int, seed: int, work: Path, workers: int) -> Comparison:
+    return compare(*scan_profile(profile, ballots, seed, work, workers))
 
 
 def _pct(part: int, whole: int) -> str:

@@ -60,9 +60,12 @@ def main() -> None:
     print(f"\nFill of empty boxes ({empty.size}): percentiles {q} = {np.percentile(empty, q).round(4).tolist()}")
     q2 = [0, 0.1, 1, 50]
     print(f"Fill of marked boxes ({marked.size}): percentiles {q2} = {np.percentile(marked, q2).round(4).tolist()}")
-    print(f"Thresholds in use: marginal {t.marginal_fill}, definite {t.definite_fill}")
-    print(f"Empty boxes at or above marginal: {(empty >= t.marginal_fill).sum()}; "
-          f"marked boxes below definite: {(marked < t.definite_fill).sum()}")  # fmt: skip
+    print(f"Thresholds in use: marginal fill {t.marginal_fill}, solid fill {t.solid_fill}, "
+          f"line ink {t.line_stroke} over {t.line_span_mm} mm")  # fmt: skip
+    print(
+        f"Empty boxes at or above marginal fill: {(empty >= t.marginal_fill).sum()}; "
+        f"marked boxes below solid fill (counted by their lines or reviewed): {(marked < t.solid_fill).sum()}"
+    )
 
 
 if __name__ == "__main__":

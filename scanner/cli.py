@@ -1,4 +1,4 @@
-"""The ``scanner`` command line: template, simulate, scan, tally, export.
+"""The ``scanner`` command line: template, simulate, scan, tally, export, show.
 
 Exit codes: 0 success; 1 an error that stopped the command (message on stderr);
 2 wrong usage; 3 the scan finished but some files or pages could not be used
@@ -336,6 +336,49 @@ def export(db: Path, fmt: str, out: Path | None) -> None:
         else:
             for line in lines:
                 click.echo(line, nl=False)
+
+
+@cli.command()
+@click.option("--db", "db", required=True, type=click.Path(path_type=Path))
+@click.argument("page", type=int, required=False)
+@click.option(
+    "--out", "out", type=click.Path(path_type=Path), help="Image file to write (PNG or JPEG).  [default: page-PAGE.png]"
+)
+@click.option("--scale", type=click.FloatRange(2, 20), default=6.0, show_default=True, help="Pixels per millimetre.")
+def show(db: Path, page: int | None, out: Path | None, scale: float) -> None:
+    """Draw a page as it was read: every box outlined in its decision's colour, with its scores.
+
+    Green: counted by the machine; blue: decided by a person; orange: waiting for review;
+    red: invalid (two or more marks, or a rejected ballot); grey: not chosen.  Beside each
+    box: its fill and line-ink scores in percent.  Without PAGE, lists the pages that wait for
+    review, with their numbers.
+
+    \b
+    Example:
+      scanner show --db count.db 17 --out page-17.png
+    """
+    import cv2
+
+    from .render import NotShowable, stored_page_picture
+
+    with Store(db) as store:
+        if page is None:
+            waiting = store.pages_to_review()
+            if not waiting:
+                click.echo("No page waits for review.")
+            for page_id, path, index, why in waiting:
+                click.echo(f"{page_id:6}  {path} page {index + 1}: {why}")
+            return
+        try:
+            picture = stored_page_picture(store, page, scale)
+        except NotShowable as exc:
+            raise click.ClickException(str(exc)) from exc
+    target = out or Path(f"page-{page}.png")
+    ok, data = cv2.imencode(target.suffix or ".png", picture)
+    if not ok:
+        raise click.ClickException(f"cannot write {target}: use a .png or .jpg name")
+    target.write_bytes(data.tobytes())
+    click.echo(f"Wrote {target}")
 
 
 def main() -> None:

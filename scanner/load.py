@@ -163,6 +163,34 @@ def ink_view(pixels: np.ndarray) -> np.ndarray:
     return cv2.min(cv2.min(pixels[:, :, 0], pixels[:, :, 1]), pixels[:, :, 2])
 
 
+def _line_gain(paper: np.ndarray, window: int, settings: ReaderSettings) -> np.ndarray:
+    """Per line, the factor that lifts a line darker than its neighbours' paper back to it."""
+    level = np.clip(paper, 1, 255).astype(np.uint8).reshape(1, -1)
+    around = cv2.medianBlur(level, window).astype(np.float32).ravel()
+    gain = around / level.astype(np.float32).ravel()
+    gain[gain < settings.line_gain_min] = 1.0
+    return np.minimum(gain, settings.line_gain_max)
+
+
+def even_out_lines(pixels: np.ndarray, px_per_mm: float, settings: ReaderSettings) -> np.ndarray:
+    """Remove the streak a dirty roller or sensor draws down a scan, and a crease across it.
+
+    Such a line darkens the paper along a whole column (or row) of the image; a pen mark
+    covers only a few millimetres of one.  Each column's paper level is a high percentile of
+    the column; one darker than its neighbours' is scaled back up.  Rows likewise.
+    """
+    window = max(3, int(settings.line_window_mm * px_per_mm) | 1)
+    if window > 255 or min(pixels.shape) <= window:  # medianBlur on 8-bit images stops at 255
+        return pixels
+    step = max(1, int(px_per_mm / 2))  # sample every half millimetre along the line
+    columns = _line_gain(np.percentile(pixels[::step, :], settings.line_paper_percentile, axis=0), window, settings)
+    rows = _line_gain(np.percentile(pixels[:, ::step], settings.line_paper_percentile, axis=1), window, settings)
+    if np.all(columns == 1.0) and np.all(rows == 1.0):
+        return pixels
+    evened = pixels.astype(np.float32) * columns[None, :] * rows[:, None]
+    return np.clip(evened, 0, 255).astype(np.uint8)
+
+
 def _decode_tiff_frame(path: Path, index: int) -> np.ndarray:
     from PIL import Image
 
@@ -216,6 +244,8 @@ def load_page(ref: PageRef, kind: str, settings: ReaderSettings) -> tuple[PageIm
     sample = pixels[::3, ::3]
     bilevel = not bool(np.any((sample > 0) & (sample < 255)))
     reduced, px_per_mm = reduce_resolution(np.ascontiguousarray(pixels), settings)
+    if not bilevel:
+        reduced = even_out_lines(reduced, px_per_mm, settings)
     if reduced is not pixels:
         original = b""  # the stored image must be the one that was read
     return PageImage(ref, reduced, px_per_mm, bilevel), original

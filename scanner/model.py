@@ -169,6 +169,10 @@ class BoxScore:
     outside: float  # 0..1, share of the box's table cell (less the box itself) covered by ink
     dx_mm: float  # where the printed box was found, relative to the template
     dy_mm: float
+    # 0..1, share of the interior covered by pen-line-thin ink standing out from its
+    # surroundings: a pencil line has it, an erasure's broad smudge does not
+    stroke: float = 0.0
+    span_mm: float = 0.0  # how far that line ink reaches across the box (mm)
 
 
 @dataclass(frozen=True)
@@ -216,6 +220,7 @@ class PageResult:
     page_reasons: tuple[str, ...] = field(default=())
     strike_mm: float | None = None  # longest line through a printed name
     margin_ink_mm2: float | None = None  # handwriting-sized ink in the margins
+    homography: tuple[float, ...] = ()  # 3x3 row by row: template mm to the stored image's pixels
     image_media_type: str = ""
     image_bytes: bytes = b""
     seconds: float = 0.0

@@ -39,14 +39,16 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
     inset = settings.cell_inset_mm + 0.4
     for row in alignment.page.rows:
         r = row.name_rect
-        y0, y1 = int((r.y_mm + inset) * s), int((r.y_mm + r.h_mm - inset) * s)
+        band = max(inset, settings.strike_band_inset_mm)
+        y0, y1 = int((r.y_mm + band) * s), int((r.y_mm + r.h_mm - band) * s)
         x0, x1 = int((r.x_mm + inset) * s), int((r.x_mm + r.w_mm - inset) * s)
-        mask = _ink_mask(canon.pixels[y0:y1, x0:x1], ink_density, settings.ink_darkness, background)
+        mask = _ink_mask(canon.pixels[y0:y1, x0:x1], ink_density, settings.strike_darkness, background)
         mask = cv2.dilate(mask, np.ones((3, 1), np.uint8))  # tolerate a slightly sloping line
         lines = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
-        if lines.any():
-            columns = np.flatnonzero(lines.any(axis=0))
-            length = (columns[-1] - columns[0] + 1) / s
+        # the longest single line: separate pieces (bold words on a blurred photo) do not add up
+        count, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+        if count > 1:
+            length = float(stats[1:count, cv2.CC_STAT_WIDTH].max()) / s
             if length > longest:
                 longest, where = length, row.official_index
     return PageInk(round(longest, 2), where, round(_margin_ink(canon, alignment, ink_density, settings), 2))

@@ -70,6 +70,7 @@ def read_page(task: tuple[PageRef, str], ctx: ReadContext) -> PageResult:
         page_reasons=reasons,
         strike_mm=ink.strike_mm,
         margin_ink_mm2=ink.margin_ink_mm2,
+        homography=tuple(float(v) for v in alignment.homography.ravel()),
         image_media_type=media_type,
         image_bytes=image,
         seconds=time.perf_counter() - started,

@@ -108,6 +108,30 @@ def _cell_fill(
     return float(inked.sum()) / free if free > 0 else 0.0
 
 
+def _line_ink(
+    local: np.ndarray, interior: tuple[slice, slice], s: float, settings: ReaderSettings
+) -> tuple[float, float]:
+    """Share of the interior covered by thin, contrasting ink, and how far it reaches (mm).
+
+    ``local`` is darkness (ink bright) around the box; its top-hat keeps what is narrower than
+    the kernel: pen lines, not the broad smudge an eraser leaves.
+    """
+    k = max(3, int(round(settings.stroke_kernel_mm * s)) | 1)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    tophat = cv2.morphologyEx(local, cv2.MORPH_TOPHAT, disc)[interior]
+    lines = (tophat >= settings.stroke_contrast).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    keep = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= settings.stroke_speck_mm2 * s * s]
+    if not keep:
+        return 0.0, 0.0
+    x0 = min(stats[i, cv2.CC_STAT_LEFT] for i in keep)
+    y0 = min(stats[i, cv2.CC_STAT_TOP] for i in keep)
+    x1 = max(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH] for i in keep)
+    y1 = max(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT] for i in keep)
+    area = sum(int(stats[i, cv2.CC_STAT_AREA]) for i in keep)
+    return area / lines.size, max(x1 - x0, y1 - y0) / s
+
+
 def score_page(page: PageImage, alignment: Alignment, settings: ReaderSettings) -> tuple[RowScores, ...]:
     """BoxScore for every box of the page, row by row."""
     canon = canonical_page(page, alignment, settings)
@@ -153,7 +177,9 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
             paper = max(float(np.percentile(around, settings.paper_percentile)), 1.0)
             local = np.clip((1.0 - around.astype(np.float32) / paper) / ink_density, 0.0, 1.0)
             lx, ly = gx - max(gx - ring_paper, 0), gy - max(gy - ring_paper, 0)  # box corner within ``local``
-            interior = local[ly + margin_px : ly + h - margin_px, lx + margin_px : lx + w - margin_px]
+            inside = (slice(ly + margin_px, ly + h - margin_px), slice(lx + margin_px, lx + w - margin_px))
+            interior = local[inside]
+            stroke, span = _line_ink(local, inside, s, settings)
             inked = interior >= settings.ink_darkness
             outside = _cell_fill(canon, row, box, dx, dy, paper, ink_density, settings)
             boxes.append(
@@ -165,6 +191,8 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
                     outside=round(outside, 4),
                     dx_mm=round(dx / s, 2),
                     dy_mm=round(dy / s, 2),
+                    stroke=round(stroke, 4),
+                    span_mm=round(span, 2),
                 )
             )
         rows.append(RowScores(row.official_index, tuple(boxes)))

@@ -15,31 +15,57 @@ from dataclasses import dataclass
 class Thresholds:
     """How box scores become row decisions."""
 
-    # A box whose interior is at least this share inked is marked.  Provisional, from the
-    # simulator's clean marks (bench/reading.py): empty boxes fill 0.000 at the 100th
-    # percentile and clear marks at least 0.133 (300 ballots, 200-DPI JPEG; 0.154 on 150
-    # ballots, 150-DPI G4 TIFF).  0.06 sits well inside that gap, near VotingWorks' 0.07 and SDAPS'
-    # 0.05-0.10; it is to be recalibrated on realistic, faint and partial marks.
-    definite_fill: float = 0.06
-    # Between marginal and definite a box is "maybe marked": the row goes to review.
-    # Provisional, as above; VotingWorks calls 0.05-0.07 marginal, SDAPS 0.05 checked.
+    # Figures below are from bench/calibrate.py (60 realistic ballots a profile, 8 profiles,
+    # seed 500; boxes labelled by what the simulator drew in them), a different seed from
+    # the accuracy benchmark's, which judges them.
+    #
+    # A box is marked by pen lines: line ink (ReaderSettings.stroke_*) over at least
+    # ``line_stroke`` of the interior, reaching ``line_span_mm`` across it.  Clear marks of
+    # every pen: median 0.26 (pencil 0.18); erasures at most 0.022, dots 0.047 (reaching
+    # 1.3 mm), empty boxes 0.012; small crosses reach 2.5 mm.
+    line_stroke: float = 0.08
+    line_span_mm: float = 2.5
+    # ... with at least this share of the interior dark as ink, or reaching ``line_span_long_mm``:
+    # faint short strokes carry line ink of up to 0.14 over 3.5 mm (a felt marker barely
+    # touching) but fill at most 0.029; light pencil crosses fill as little as 0, and reach
+    # 4.2-5 mm.
+    line_fill: float = 0.02
+    line_span_long_mm: float = 4.0
+    # ... or by ink over this share of its interior (a filled box has no thin lines).  Erasures
+    # reach 0.226 (the ghost of a felt marker), pencil fills start at 0.068; those lie below
+    # and go to review.  VotingWorks counts a bubble at 7% fill, SDAPS 10% as certain, AMC 15%:
+    # our boxes are scored for lines first, so the fill cut only has to clear erasures.
+    solid_fill: float = 0.35
+    # A box holding less than a mark but this much fill or line ink is "maybe marked": the
+    # row goes to review.  Empty boxes: fill 0.026 and line ink 0.012 at the very most.
     marginal_fill: float = 0.025
-    # A box not marked by ``fill`` whose faint coverage exceeds its row's lightest box by
-    # this much holds light ink (pencil, a dot, an erasure's ghost): the row goes to review.
-    # Provisional, from bench/accuracy.py.
-    faint_marginal: float = 0.01
+    marginal_stroke: float = 0.03
+    # Light ink in a box (``faint`` above the row's lightest box and the column's usual level)
+    # sends the row to review.  Beside a mark: this much, above scanner dust in empty boxes
+    # (0.018 at most) and below a dot (0.024 at least).
+    faint_marginal: float = 0.02
     # A box not marked whose table cell around it is this much inked has a mark beside it.
-    # bench/accuracy.py (12 ballots a profile): empty cells reach 0.013 at most, marks drawn
-    # beside a box 0.021 at least.
-    outside_marginal: float = 0.017
+    # In a row with a mark, big crosses spill into their own cell: empty cells of such rows
+    # reach 0.028, so 0.03.
+    outside_marginal: float = 0.03
+    # A row with no mark at all is a vote for no one, so it is counted only when it is truly
+    # bare: any trace of ink in a box or beside one sends it to a person.  A pencil tick
+    # beside a box on a photocopy left 0.0049 in its cell; blank rows' boxes and cells reach
+    # 0.0045 and 0.006, so a few bare rows are looked at too (17 of 110 blank rows, 14 of
+    # them on 1-bit scans, which are all looked at anyway).
+    faint_trace: float = 0.004
+    outside_trace: float = 0.004
+    # A column of boxes needs this many unmarked boxes on the page for its median to be
+    # taken as its background (a streak); fewer, and no column floor is used.
+    column_min_rows: int = 4
     # On a 1-bit scan a pencil or red mark can fall below the scanner's threshold and vanish,
     # so a blank row there is shown to a person rather than counted.
     bilevel_blank_to_review: bool = True
     # A line this long (mm) through a printed name strikes it out: QĐ 96 makes the whole
-    # ballot invalid, so the page goes to review.  bench/accuracy.py (400 ballots, 8 profiles):
-    # struck names measure 48-86 mm; clean pages 6.3 mm at the 99th percentile (one phone
-    # photo 51 mm, a grid line bent by the lens angle).
-    strike_min_mm: float = 25.0
+    # ballot invalid, so the page goes to review.  bench/calibrate.py's scans (60 ballots a
+    # profile, JPEG and PNG pages): struck names measure 29 mm (a grainy pencil line) to 55 mm;
+    # clean pages at most 12.7 mm (bold letters run together on a blurred phone photo).
+    strike_min_mm: float = 20.0
     # This much handwriting-sized ink in the margins (mm²) flags the page for review.
     # Provisional, from bench/accuracy.py.
     margin_ink_min_mm2: float = 3.0
@@ -99,6 +125,22 @@ class ReaderSettings:
     # The lower cut for ``faint`` coverage: pencil, a light stroke, an erased mark's ghost.
     # Empty boxes stay below it after local paper normalisation (bench/accuracy.py).
     faint_darkness: float = 0.12
+    # Line ink: darkness above an opening of the page by a disc this wide (mm), which keeps
+    # pen lines up to a felt marker's 1.3 mm and drops broad smudges (an eraser's leftovers).
+    stroke_kernel_mm: float = 1.6
+    # ... and standing out from that opening by at least this darkness.
+    stroke_contrast: float = 0.2
+    # Line ink in pieces smaller than this (mm²) is scanner noise, not a pen line.
+    stroke_speck_mm2: float = 0.15
+    # Streaks and creases (load.even_out_lines): a column's or row's paper is this percentile
+    # of its pixels (printed grid lines cover at most ~85% of a line, marks a few mm), compared
+    # with the median of its neighbours within ``line_window_mm``; a line darker than them by
+    # a gain of ``line_gain_min`` or more is lifted, by at most ``line_gain_max`` (a roller
+    # streak takes 15-45% of the light; bench/calibrate.py, dirty-rollers and folds).
+    line_paper_percentile: float = 95.0
+    line_window_mm: float = 5.0
+    line_gain_min: float = 1.03
+    line_gain_max: float = 2.0
     # Around each box, paper is taken as this percentile of the pixels within
     # ``paper_ring_mm`` of the box: shadows, folds and coloured paper change it locally.
     paper_percentile: float = 90.0
@@ -109,6 +151,13 @@ class ReaderSettings:
     # A struck-out name is found as a horizontal line at least this long (mm) through the
     # name cell: printed letters and the cell's vertical rules are far shorter.
     strike_kernel_mm: float = 5.0
+    # A strike is looked for at this darkness cut, lighter than a box's ink: a pencil line
+    # breaks into pieces at 0.3 (bench/calibrate.py scans: 6-20 mm pieces of 50 mm strikes).
+    strike_darkness: float = 0.2
+    # ... and only this far (mm) inside the cell's top and bottom rules: on phone photos the
+    # lens bends a rule by up to ~1.5 mm off its place, where it would read as a long line.
+    # A strike goes through the name, near the middle of the 9 mm row.
+    strike_band_inset_mm: float = 2.0
     # Ink in the margins counts only in pieces at least this large (mm): dust and toner
     # specks are smaller, a handwritten word larger.
     margin_mark_min_mm: float = 2.0

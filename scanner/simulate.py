@@ -64,6 +64,7 @@ class SheetTruth:
     profile: str = ""
     struck_name: bool = False  # the page must be flagged
     margin_writing: bool = False
+    pen: str = ""  # the voter's pen for this sheet
 
 
 @dataclass(frozen=True)
@@ -145,9 +146,11 @@ def _choose_rows(template: BallotTemplate, opts: SimOptions, rng: np.random.Gene
             pair = tuple(sorted((level, other)))
             rows.append(RowTruth(i, official.stt, "multi", None, "multi", pair, (mark, mark)))
         elif u < cuts[2]:
-            doubt = str(rng.choice(marks.DOUBTFUL_MARKS))
+            doubt = str(rng.choice((*marks.DOUBTFUL_MARKS, "erased-alone")))
             if doubt == "erased":  # changed mind: one box erased, another marked
                 rows.append(RowTruth(i, official.stt, "level", level, "doubtful", (level,), (mark, f"erased@{other}")))
+            elif doubt == "erased-alone":  # a mark rubbed out and nothing drawn instead: the row is blank
+                rows.append(RowTruth(i, official.stt, "blank", None, "doubtful", (), (f"erased@{level}",)))
             else:
                 rows.append(RowTruth(i, official.stt, "level", level, "doubtful", (), (f"{doubt}@{level}",)))
         elif u < cuts[3]:
@@ -200,7 +203,7 @@ def simulate(template: BallotTemplate, out: Path, opts: SimOptions) -> Iterator[
             for b in pending_ballots:
                 named = tuple(
                     SheetTruth(name, t.page_index, t.page_number, t.orientation, t.dpi, t.profile, t.struck_name,
-                               t.margin_writing)
+                               t.margin_writing, t.pen)
                     for t in b.sheets
                 )  # fmt: skip
                 yield BallotTruth(b.ballot, b.rows, named)
@@ -229,7 +232,7 @@ def simulate(template: BallotTemplate, out: Path, opts: SimOptions) -> Iterator[
             orientation = _feed(profile, rng)
             scanned = apply_profile(img, s, profile, orientation, rng)
             quality = int(rng.integers(profile.jpeg_quality[0], profile.jpeg_quality[1] + 1))
-            truth = SheetTruth("", 0, page.number, orientation, dpi, profile.name, struck, margin)
+            truth = SheetTruth("", 0, page.number, orientation, dpi, profile.name, struck, margin, pen.name)
             if fmt in MULTI_PAGE:
                 sheets.append(SheetTruth(**{**asdict(truth), "page_index": len(pending)}))
                 pending.append((scanned, dpi, quality))

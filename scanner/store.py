@@ -12,6 +12,7 @@ Tables (schema version in ``PRAGMA user_version``):
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,13 +20,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+
 from . import templatefile
 from .errors import StoreError
 from .load import ScanFile
 from .model import BallotTemplate, PageResult, Reading
 from .tally import RowRecord
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# the measurements of a box, as columns of box_scores and fields of BoxScore
+BOX_FIELDS = ("fill", "faint", "darkness", "outside", "stroke", "span_mm", "dx_mm", "dy_mm")
 
 _SCHEMA = """
 CREATE TABLE templates (
@@ -59,6 +64,7 @@ CREATE TABLE pages (
     page_reasons TEXT NOT NULL DEFAULT '',
     strike_mm REAL,
     margin_ink_mm2 REAL,
+    homography TEXT,
     seconds REAL NOT NULL,
     scanned_at TEXT NOT NULL,
     UNIQUE (file_sha256, page_index)
@@ -85,6 +91,8 @@ CREATE TABLE box_scores (
     faint REAL NOT NULL,
     darkness REAL NOT NULL,
     outside REAL NOT NULL,
+    stroke REAL NOT NULL,
+    span_mm REAL NOT NULL,
     dx_mm REAL NOT NULL,
     dy_mm REAL NOT NULL,
     PRIMARY KEY (row_id, level)
@@ -218,8 +226,8 @@ class Store:
         with self.transaction() as c:
             cursor = c.execute(
                 "INSERT OR IGNORE INTO pages (file_sha256, page_index, status, reason, detail, template, page_number,"
-                " orientation, fit_error_mm, page_reasons, strike_mm, margin_ink_mm2, seconds, scanned_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " orientation, fit_error_mm, page_reasons, strike_mm, margin_ink_mm2, homography, seconds, scanned_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     r.ref.file_sha256,
                     r.ref.page_index,
@@ -233,6 +241,7 @@ class Store:
                     ",".join(r.page_reasons),
                     r.strike_mm,
                     r.margin_ink_mm2,
+                    json.dumps(r.homography) if r.homography else None,
                     round(r.seconds, 4),
                     _now(),
                 ),
@@ -253,12 +262,9 @@ class Store:
                     (page_id, d.official_index, d.reading.value, d.level, int(d.needs_review), ",".join(d.reasons)),
                 ).lastrowid
                 c.executemany(
-                    "INSERT INTO box_scores (row_id, level, fill, faint, darkness, outside, dx_mm, dy_mm)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (row_id, b.level, b.fill, b.faint, b.darkness, b.outside, b.dx_mm, b.dy_mm)
-                        for b in scores[d.official_index].boxes
-                    ],
+                    f"INSERT INTO box_scores (row_id, level, {', '.join(BOX_FIELDS)})"
+                    f" VALUES (?, ?{', ?' * len(BOX_FIELDS)})",
+                    [(row_id, b.level, *(getattr(b, f) for f in BOX_FIELDS)) for b in scores[d.official_index].boxes],
                 )
         return True
 
@@ -361,6 +367,22 @@ class Store:
             " ORDER BY files.path, pages.page_index"
         ).fetchall()
 
+    def pages_to_review(self) -> list[tuple[int, str, int, str]]:
+        """(page id, path, page index, why) of every page with something a person must still decide."""
+        undecided_page = "pages.id NOT IN (SELECT page_id FROM decisions WHERE page_id IS NOT NULL)"
+        return self.conn.execute(
+            "SELECT pages.id, files.path, pages.page_index, CASE"
+            f" WHEN pages.status = 'unusable' AND {undecided_page} THEN 'unusable: ' || pages.reason"
+            f" WHEN pages.page_reasons != '' AND {undecided_page} THEN 'whole page: ' || pages.page_reasons"
+            " ELSE (SELECT count(*) FROM rows" + self._LATEST_DECISION + " WHERE rows.page_id = pages.id"
+            " AND rows.needs_review = 1 AND d.d_id IS NULL) || ' row(s) to review' END"
+            " FROM pages JOIN files ON files.sha256 = pages.file_sha256"
+            f" WHERE ((pages.status = 'unusable' OR pages.page_reasons != '') AND {undecided_page})"
+            " OR EXISTS (SELECT 1 FROM rows" + self._LATEST_DECISION + " WHERE rows.page_id = pages.id"
+            " AND rows.needs_review = 1 AND d.d_id IS NULL)"
+            " ORDER BY files.path, pages.page_index"
+        ).fetchall()
+
     def counts(self) -> dict[str, int]:
         """Figures for a scan summary."""
         one = self.conn.execute
@@ -383,70 +405,66 @@ class Store:
             " ORDER BY files.path, pages.page_index, rows.official_index"
         ).fetchall()
 
+    _PAGE_COLUMNS = (
+        ("page_id", "pages.id"), ("file", "files.path"), ("file_sha256", "files.sha256"),
+        ("page_index", "pages.page_index"), ("template", "pages.template"), ("page_number", "pages.page_number"),
+        ("status", "pages.status"), ("reason", "pages.reason"), ("detail", "pages.detail"),
+        ("orientation", "pages.orientation"), ("fit_error_mm", "pages.fit_error_mm"),
+        ("page_reasons", "pages.page_reasons"), ("strike_mm", "pages.strike_mm"),
+        ("margin_ink_mm2", "pages.margin_ink_mm2"), ("page_decision", "pd.p_verdict"),
+    )  # fmt: skip
+
+    def _page_records(self, where: str, params: tuple[object, ...]) -> Iterator[dict[str, object]]:
+        query = (
+            f"SELECT {', '.join(sql for _, sql in self._PAGE_COLUMNS)}"
+            " FROM pages JOIN files ON files.sha256 = pages.file_sha256"
+            + self._PAGE_DECISION
+            + f" {where} ORDER BY files.path, pages.page_index"
+        )
+        for values in self.conn.execute(query, params).fetchall():
+            record = dict(zip((key for key, _ in self._PAGE_COLUMNS), values, strict=True))
+            record["page_reasons"] = [x for x in str(record["page_reasons"]).split(",") if x]
+            record["rows"] = self._rows_of(int(record["page_id"]))
+            yield record
+
+    def _rows_of(self, page_id: int) -> list[dict[str, object]]:
+        rows = []
+        for row_id, official, reading, level, review, reasons, d_reading, d_level in self.conn.execute(
+            "SELECT rows.id, rows.official_index, rows.reading, rows.level, rows.needs_review, rows.reasons,"
+            " d.d_reading, d.d_level FROM rows"
+            + self._LATEST_DECISION
+            + " WHERE rows.page_id = ? ORDER BY rows.official_index",
+            (page_id,),
+        ):
+            boxes = [
+                dict(zip(("level", *BOX_FIELDS), values, strict=True))
+                for values in self.conn.execute(
+                    f"SELECT level, {', '.join(BOX_FIELDS)} FROM box_scores WHERE row_id = ? ORDER BY level",
+                    (row_id,),
+                )
+            ]
+            rows.append(
+                {
+                    "official_index": official,
+                    "reading": reading,
+                    "level": level,
+                    "needs_review": bool(review),
+                    "reasons": [x for x in reasons.split(",") if x],
+                    "decision": {"reading": d_reading, "level": d_level} if d_reading else None,
+                    "boxes": boxes,
+                }
+            )
+        return rows
+
     def export_pages(self) -> Iterator[dict[str, object]]:
         """One record per page, in file and page order, for JSON Lines export."""
-        pages = self.conn.execute(
-            "SELECT pages.id, files.path, files.sha256, pages.page_index, pages.template, pages.page_number,"
-            " pages.status, pages.reason, pages.detail, pages.orientation, pages.fit_error_mm, pages.page_reasons,"
-            " pages.strike_mm, pages.margin_ink_mm2"
-            " FROM pages JOIN files ON files.sha256 = pages.file_sha256 ORDER BY files.path, pages.page_index"
-        ).fetchall()
-        for (
-            page_id,
-            path,
-            sha,
-            index,
-            template,
-            number,
-            status,
-            reason,
-            detail,
-            orientation,
-            fit,
-            page_reasons,
-            strike_mm,
-            margin_ink_mm2,
-        ) in pages:
-            rows = []
-            for row_id, official, reading, level, review, reasons, d_reading, d_level in self.conn.execute(
-                "SELECT rows.id, rows.official_index, rows.reading, rows.level, rows.needs_review, rows.reasons,"
-                " d.d_reading, d.d_level FROM rows"
-                + self._LATEST_DECISION
-                + " WHERE rows.page_id = ? ORDER BY rows.official_index",
-                (page_id,),
-            ):
-                boxes = [
-                    {"level": lv, "fill": f, "faint": ft, "darkness": dk, "outside": o, "dx_mm": dx, "dy_mm": dy}
-                    for lv, f, ft, dk, o, dx, dy in self.conn.execute(
-                        "SELECT level, fill, faint, darkness, outside, dx_mm, dy_mm FROM box_scores WHERE row_id = ?"
-                        " ORDER BY level",
-                        (row_id,),
-                    )
-                ]
-                rows.append(
-                    {
-                        "official_index": official,
-                        "reading": reading,
-                        "level": level,
-                        "needs_review": bool(review),
-                        "reasons": [x for x in reasons.split(",") if x],
-                        "decision": {"reading": d_reading, "level": d_level} if d_reading else None,
-                        "boxes": boxes,
-                    }
-                )
-            yield {
-                "file": path,
-                "file_sha256": sha,
-                "page_index": index,
-                "template": template,
-                "page_number": number,
-                "status": status,
-                "reason": reason,
-                "detail": detail,
-                "orientation": orientation,
-                "fit_error_mm": fit,
-                "page_reasons": [x for x in page_reasons.split(",") if x],
-                "strike_mm": strike_mm,
-                "margin_ink_mm2": margin_ink_mm2,
-                "rows": rows,
-            }
+        return self._page_records("", ())
+
+    def page_record(self, page_id: int) -> dict[str, object] | None:
+        """One page as export_pages gives it, or None when there is no such page."""
+        return next(self._page_records("WHERE pages.id = ?", (page_id,)), None)
+
+    def page_homography(self, page_id: int) -> np.ndarray | None:
+        """The stored map from template mm to the stored image's pixels (read pages only)."""
+        row = self.conn.execute("SELECT homography FROM pages WHERE id = ?", (page_id,)).fetchone()
+        return np.array(json.loads(row[0]), float).reshape(3, 3) if row and row[0] else None

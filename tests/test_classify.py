@@ -1,49 +1,88 @@
 from __future__ import annotations
 
-from scanner.classify import BLANK_ON_BILEVEL, FAINT_MARK, MARGINAL_MARK, MARK_OUTSIDE, MULTIPLE_MARKS, classify_row
+from scanner.classify import (
+    BLANK_ON_BILEVEL,
+    FAINT_MARK,
+    MARGINAL_MARK,
+    MARK_OUTSIDE,
+    MULTIPLE_MARKS,
+    classify_page,
+    classify_row,
+    column_floors,
+    is_marked,
+)
 from scanner.model import BoxScore, Reading, RowScores
 from scanner.settings import Thresholds
 
 T = Thresholds()
 
 
-def _row(*fills: float) -> RowScores:
-    return RowScores(0, tuple(BoxScore(i, f, f, f, 0.0, 0.0, 0.0) for i, f in enumerate(fills)))
+def _box(
+    level: int, fill: float = 0.0, faint: float = 0.0, outside: float = 0.0, stroke: float = 0.0, span: float = 0.0
+) -> BoxScore:
+    return BoxScore(level, fill, faint, faint, outside, 0.0, 0.0, stroke, span)
+
+
+def _cross(level: int) -> BoxScore:
+    """A ballpoint cross as the reader measures one: lines across the box."""
+    return _box(level, fill=0.25, faint=0.35, stroke=0.26, span=5.0)
+
+
+def _row(*boxes: BoxScore) -> RowScores:
+    return RowScores(0, boxes)
 
 
 def test_one_clear_mark_is_counted() -> None:
-    d = classify_row(_row(0.0, 0.0, 0.25), T)
+    d = classify_row(_row(_box(0), _box(1), _cross(2)), T)
     assert (d.reading, d.level, d.needs_review) == (Reading.LEVEL, 2, False)
 
 
 def test_nothing_is_a_counted_blank() -> None:
-    d = classify_row(_row(0.0, 0.004, 0.0), T)
+    d = classify_row(_row(_box(0), _box(1, faint=T.faint_trace - 0.001), _box(2)), T)
     assert (d.reading, d.needs_review) == (Reading.BLANK, False)
 
 
-def test_definite_threshold_is_inclusive_and_marginal_goes_to_review() -> None:
-    at = classify_row(_row(T.definite_fill, 0, 0), T)
-    assert (at.level, at.needs_review) == (0, False)
-    below = classify_row(_row(T.definite_fill - 0.001, 0, 0), T)
-    assert below.needs_review and MARGINAL_MARK in below.reasons
-    assert below.level == 0  # the guess shown to the reviewer
-    # under the marginal fill, visible light ink still goes to review (as a faint mark) ...
-    under = classify_row(_row(T.marginal_fill - 0.001, 0, 0), T)
-    assert under.needs_review and FAINT_MARK in under.reasons
-    # ... and only a box with no more ink than its row's lightest is blank
-    clean = RowScores(0, tuple(_box(i, faint=T.faint_marginal * 0.5 if i == 0 else 0.0) for i in range(3)))
-    assert (classify_row(clean, T).reading, classify_row(clean, T).needs_review) == (Reading.BLANK, False)
+def test_a_light_pencil_cross_counts_by_its_lines_though_its_fill_is_low() -> None:
+    pencil = _box(1, fill=0.03, faint=0.22, stroke=T.line_stroke, span=T.line_span_mm)
+    assert is_marked(pencil, T)
+    d = classify_row(_row(_box(0), pencil, _box(2)), T)
+    assert (d.level, d.needs_review) == (1, False)
 
 
-def test_a_clear_mark_beside_a_faint_one_goes_to_review() -> None:
-    d = classify_row(_row(0.3, T.marginal_fill + 0.001, 0), T)
-    assert d.needs_review and d.level == 0
+def test_line_ink_too_short_or_too_thin_is_not_a_mark() -> None:
+    short = _box(1, fill=0.01, faint=0.08, stroke=0.07, span=T.line_span_mm - 0.1)  # a hesitant short stroke
+    thin = _box(1, fill=0.01, faint=0.08, stroke=T.line_stroke - 0.001, span=5.0)
+    for box in (short, thin):
+        assert not is_marked(box, T)
+        d = classify_row(_row(_box(0), box, _box(2)), T)
+        assert d.needs_review and d.level == 1  # shown to a person, with the machine's guess
+
+
+def test_a_grey_smudge_without_lines_goes_to_review_unless_it_covers_the_box() -> None:
+    smudge = _box(0, fill=0.22, faint=0.89, stroke=0.02, span=2.0)  # an erased felt-marker cross
+    d = classify_row(_row(smudge, _box(1), _box(2)), T)
+    assert d.needs_review and MARGINAL_MARK in d.reasons
+    filled = _box(0, fill=T.solid_fill, faint=0.99)
+    assert is_marked(filled, T) and not classify_row(_row(filled, _box(1), _box(2)), T).needs_review
+
+
+def test_an_erasure_beside_a_mark_goes_to_review() -> None:
+    erased = _box(0, fill=0.0, faint=0.3, stroke=0.0)
+    d = classify_row(_row(erased, _cross(1), _box(2)), T)
+    assert d.needs_review and FAINT_MARK in d.reasons and d.level == 1
+
+
+def test_dust_beside_a_mark_is_ignored_but_not_in_a_row_with_no_mark() -> None:
+    speck = _box(2, faint=T.faint_marginal - 0.002)
+    assert not classify_row(_row(_cross(0), _box(1), speck), T).needs_review
+    alone = classify_row(_row(_box(0), _box(1), speck), T)
+    assert alone.needs_review and FAINT_MARK in alone.reasons
 
 
 def test_two_marks_go_to_review_by_default_or_count_invalid_when_set() -> None:
-    d = classify_row(_row(0.3, 0.0, 0.2), T)
+    d = classify_row(_row(_cross(0), _box(1), _cross(2)), T)
     assert (d.reading, d.reasons) == (Reading.MULTI, (MULTIPLE_MARKS,))
-    direct = classify_row(_row(0.3, 0.0, 0.2), Thresholds(multi_mark_to_review=False))
+    direct = classify_row(_row(_cross(0), _box(1), _cross(2)), Thresholds(multi_mark_to_review=False))
     assert (direct.reading, direct.needs_review) == (Reading.MULTI, False)
 
 
@@ -56,34 +95,41 @@ def test_page_reasons_come_from_page_ink_and_the_code() -> None:
     assert page_reasons(PageInk(0.0, None, T.margin_ink_min_mm2), False, T) == (PAGE_CODE_UNREAD, WRITING_OUTSIDE)
 
 
-def _box(level: int, fill: float = 0.0, faint: float = 0.0, outside: float = 0.0) -> BoxScore:
-    return BoxScore(level, fill, faint, faint, outside, 0.0, 0.0)
-
-
-def test_light_ink_in_one_box_goes_to_review() -> None:
-    d = classify_row(RowScores(0, (_box(0), _box(1, faint=0.03), _box(2))), T)
-    assert d.needs_review and FAINT_MARK in d.reasons and d.level == 1
-
-
 def test_ink_common_to_the_whole_row_is_not_a_mark() -> None:
-    fold = RowScores(0, (_box(0, faint=0.12), _box(1, faint=0.118), _box(2, faint=0.121)))
+    fold = _row(_box(0, faint=0.12), _box(1, faint=0.118), _box(2, faint=0.121))
     d = classify_row(fold, T)
     assert (d.reading, d.needs_review) == (Reading.BLANK, False)
-    marked = RowScores(0, (_box(0, fill=0.3, faint=0.4), _box(1, faint=0.12), _box(2, faint=0.12)))
+    marked = _row(_cross(0), _box(1, faint=0.12), _box(2, faint=0.12))
     assert classify_row(marked, T).level == 0 and not classify_row(marked, T).needs_review
 
 
+def test_ink_common_to_a_column_of_the_page_is_not_a_mark() -> None:
+    streak = 0.06  # a roller streak down the middle column of every row
+    rows = tuple(
+        _row(*(_cross(lv) if lv == i % 2 * 2 else _box(lv, faint=streak if lv == 1 else 0.0) for lv in range(3)))
+        for i in range(8)
+    )
+    assert column_floors(rows, T)[1] == streak
+    assert not any(d.needs_review for d in classify_page(rows, T))
+    # a real faint mark in that column still stands out above the streak
+    odd = (*rows[:-1], _row(_cross(0), _box(1, faint=streak + 0.25), _box(2)))
+    assert classify_page(odd, T)[-1].needs_review
+    # marked boxes do not set a column's floor: most voters marking level 0 hides nothing there
+    marked_column = tuple(_row(_cross(0), _box(1), _box(2)) for _ in range(8))
+    assert column_floors(marked_column, T)[0] == 0.0
+
+
 def test_a_mark_beside_an_unmarked_box_goes_to_review() -> None:
-    d = classify_row(RowScores(0, (_box(0), _box(1, outside=0.05), _box(2))), T)
+    d = classify_row(_row(_box(0), _box(1, outside=T.outside_trace), _box(2)), T)
     assert d.needs_review and MARK_OUTSIDE in d.reasons
-    overrun = RowScores(0, (_box(0, fill=0.3, faint=0.3, outside=0.05), _box(1), _box(2)))
-    assert not classify_row(overrun, T).needs_review  # a big cross spilling out of its own box
+    overrun = _row(_cross(0), _box(1, outside=T.outside_marginal - 0.001), _box(2))
+    assert not classify_row(overrun, T).needs_review  # a big cross spilling into the next cell
+    beside = _row(_cross(0), _box(1, outside=T.outside_marginal), _box(2))
+    assert MARK_OUTSIDE in classify_row(beside, T).reasons
 
 
 def test_blank_rows_of_one_bit_scans_go_to_review() -> None:
-    row = RowScores(0, (_box(0), _box(1), _box(2)))
+    row = _row(_box(0), _box(1), _box(2))
     assert not classify_row(row, T).needs_review
     assert classify_row(row, T, bilevel=True).reasons == (BLANK_ON_BILEVEL,)
-    assert not classify_row(
-        RowScores(0, (_box(0, fill=0.3, faint=0.3), _box(1), _box(2))), T, bilevel=True
-    ).needs_review
+    assert not classify_row(_row(_cross(0), _box(1), _box(2)), T, bilevel=True).needs_review

@@ -214,7 +214,7 @@ def good_rows_match_truth(db: Path, truth: Path) -> int:
 
 
 def test_help_has_an_example_for_every_command() -> None:
-    for command in (["template"], ["template", "new"], ["simulate"], ["scan"], ["tally"], ["export"]):
+    for command in (["template"], ["template", "new"], ["simulate"], ["scan"], ["tally"], ["export"], ["show"]):
         text = run(*command, "--help").stdout
         assert "Example" in text and "scanner " + command[0] in text
 
@@ -286,3 +286,53 @@ def test_missing_poppler_stops_the_scan_without_blaming_the_file(template12: Pat
     assert proc.returncode == 1 and "poppler-utils" in proc.stderr
     # nothing was recorded against the file: once poppler is there, it reads normally
     assert "Pages read: 1" in run("scan", "--db", db, scans).stdout
+
+
+def _outline_colour(picture: np.ndarray, template: object, row: int, level: int, box: dict[str, float]) -> tuple:
+    """The colour of a box's drawn outline, sampled on its left edge (show draws at 6 px/mm)."""
+    from scanner.render import legend
+
+    s = 6.0
+    rect = template.pages[0].rows[row].boxes[level]  # type: ignore[attr-defined]
+    top = legend(picture.shape[1], s).shape[0]
+    thick = max(2, int(round(s * 0.45)))
+    x = int(round((rect.x_mm + box["dx_mm"]) * s)) - thick
+    y = top + int(round((rect.cy_mm + box["dy_mm"]) * s))
+    return tuple(int(v) for v in picture[y, x])
+
+
+def test_show_draws_each_box_in_its_decisions_colour(template12: Path, template12_obj: object, tmp_path: Path) -> None:
+    from scanner.model import Reading
+    from scanner.render import COLOURS, BoxState
+    from scanner.store import Store
+
+    scans, db = tmp_path / "scans", tmp_path / "count.db"
+    run("simulate", template12, "--ballots", "1", "--out", scans, "--seed", "3", "--multi-rate", "0.3")
+    run("scan", "--db", db, "--template", template12, scans, check=False)
+    listing = run("show", "--db", db).stdout
+    assert "row(s) to review" in listing
+    page = json.loads(run("export", "--db", db).stdout.splitlines()[0])
+    rows = page["rows"]
+    pending = next(r for r in rows if r["needs_review"])
+    counted = next(r for r in rows if not r["needs_review"] and r["reading"] == "level")
+
+    def colours(out: Path) -> tuple[tuple, tuple, tuple]:
+        run("show", "--db", db, str(page["page_id"]), "--out", out)
+        picture = cv2.imread(str(out))
+        c = counted["official_index"]
+        other = (counted["level"] + 1) % 3
+        return (
+            _outline_colour(picture, template12_obj, c, counted["level"], counted["boxes"][counted["level"]]),
+            _outline_colour(picture, template12_obj, c, other, counted["boxes"][other]),
+            _outline_colour(picture, template12_obj, pending["official_index"], 0, pending["boxes"][0]),
+        )
+
+    assert colours(tmp_path / "before.png") == (COLOURS[BoxState.COUNTED], COLOURS[BoxState.EMPTY],
+                                                COLOURS[BoxState.REVIEW])  # fmt: skip
+    with Store(db) as store:
+        row_id = next(r[0] for r in store.review_rows() if r[5] == pending["official_index"])
+        store.record_row_decision(row_id, Reading.LEVEL, 0, reviewer="test")
+    after = colours(tmp_path / "after.png")
+    assert after[2] == COLOURS[BoxState.DECIDED]
+    missing = run("show", "--db", db, "999", check=False)
+    assert missing.returncode == 1 and "no page 999" in missing.stderr
