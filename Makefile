@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APT_PACKAGES := poppler-utils
+# the browser tests drive Debian's Chromium through Playwright (no browser download); DejaVu renders Vietnamese
+TEST_APT_PACKAGES := chromium fonts-dejavu-core
 
-.PHONY: demo test lint bench system clean
+.PHONY: demo test lint bench system system-test apt clean
 
 $(BIN)/scanner: pyproject.toml
 	$(MAKE) system
@@ -16,7 +18,13 @@ $(BIN)/scanner: pyproject.toml
 
 # System packages the scanner needs (poppler's pdftoppm for PDF scans), installed only when missing.
 system:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@$(MAKE) --no-print-directory apt PACKAGES="$(APT_PACKAGES)"
+
+system-test:
+	@$(MAKE) --no-print-directory apt PACKAGES="$(TEST_APT_PACKAGES)"
+
+apt:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
@@ -33,7 +41,7 @@ demo: $(BIN)/scanner
 	$(BIN)/scanner export --db out/demo.db --format jsonl --out out/demo-pages.jsonl
 	$(BIN)/scanner tally --db out/demo.db --format table
 
-test: lint
+test: lint system-test
 	$(BIN)/python -m pytest -q
 
 lint: $(BIN)/scanner

@@ -26,7 +26,7 @@ from scanner.scanfx import PROFILES
 from scanner.store import BOX_FIELDS, Store
 from scanner.truthcheck import load_truth
 
-SCORES = ("fill", "faint", "darkness", "outside", "stroke", "span_mm")
+SCORES = ("fill", "faint", "darkness", "outside", "outside_faint", "stroke", "span_mm")
 
 
 def box_labels(row: dict[str, object], pen: str) -> dict[int, str]:

@@ -13,6 +13,7 @@ PAGE_CODE_UNREAD = "page_code_unreadable"  # the page was identified from its ma
 FAINT_MARK = "faint_mark"  # light ink in a box: pencil, a dot, a hesitant stroke, an erasure
 MARK_OUTSIDE = "mark_outside_box"  # ink beside a box that is not itself marked
 BLANK_ON_BILEVEL = "blank_on_bilevel_scan"  # a 1-bit scan may have dropped a light mark
+LIGHT_PEN_BILEVEL = "light_pen_on_bilevel_scan"  # a 1-bit scan lost this voter's ink on other rows
 STRUCK_OUT_NAME = "struck_out_name"  # a printed name crossed out: the whole ballot is invalid (QĐ 96)
 WRITING_OUTSIDE = "writing_outside_boxes"  # handwriting in the margins
 
@@ -47,13 +48,8 @@ def is_marked(box: BoxScore, thresholds: Thresholds) -> bool:
     return lines or box.fill >= thresholds.solid_fill
 
 
-def classify_row(
-    row: RowScores, thresholds: Thresholds, bilevel: bool = False, column_floor: tuple[float, ...] = ()
-) -> RowDecision:
+def classify_row(row: RowScores, thresholds: Thresholds, bilevel: bool = False) -> RowDecision:
     """One row's decision.
-
-    ``column_floor`` is, per level, the faint coverage that boxes of that column carry on this
-    page anyway (a scanner streak down the column); it is not taken for a mark.
 
     >>> from scanner.model import BoxScore
     >>> box = lambda level, fill, stroke: BoxScore(level, fill, fill, fill, 0.0, 0.0, 0.0, stroke, 5.0)
@@ -62,21 +58,18 @@ def classify_row(
     >>> classify_row(RowScores(0, (box(0, 0.3, 0.25), box(1, 0.3, 0.25), box(2, 0, 0))), Thresholds()).reasons
     ('multiple_marks',)
     """
-    floors = column_floor or (0.0,) * len(row.boxes)
-    row_floor = min(b.faint for b in row.boxes)  # ink common to every box (a fold) is not a mark
-
-    def excess(b: BoxScore) -> float:
-        return b.faint - max(row_floor, floors[b.level])
-
+    floor = min(b.faint for b in row.boxes)  # ink common to every box (a fold) is not a mark
     marked = [b for b in row.boxes if is_marked(b, thresholds)]
     rest = [b for b in row.boxes if b not in marked]
-    # with a mark in the row, specks and a mark's overrun beside it are ignored; a row with no
-    # mark at all is looked at for the least trace of ink (a mark lost to a light pen)
-    faint_cut = thresholds.faint_marginal if marked else thresholds.faint_trace
-    outside_cut = thresholds.outside_marginal if marked else thresholds.outside_trace
     marginal = [b for b in rest if b.fill >= thresholds.marginal_fill or b.stroke >= thresholds.marginal_stroke]
-    faint = [b for b in rest if excess(b) >= faint_cut]
-    beside = [b for b in rest if b.outside >= outside_cut]
+    if marked:
+        # beside a mark, specks and the mark's own overrun are ignored
+        faint = [b for b in rest if b.faint - floor >= thresholds.faint_marginal]
+        beside = [b for b in rest if b.outside >= thresholds.outside_marginal]
+    else:
+        # a row with no mark is a vote for no one: the least trace of ink goes to a person
+        faint = [b for b in rest if b.faint - floor >= thresholds.faint_trace]
+        beside = [b for b in rest if b.outside_faint >= thresholds.outside_trace]
     reasons: list[str] = []
     if marginal:
         reasons.append(MARGINAL_MARK)
@@ -90,32 +83,34 @@ def classify_row(
         return RowDecision(row.official_index, Reading.MULTI, None, tuple(reasons))
     if len(marked) == 1:
         return RowDecision(row.official_index, Reading.LEVEL, marked[0].level, tuple(reasons))
-    doubtful = marginal + faint
+    doubtful = marginal + faint + beside
     if doubtful:  # the machine's best guess, for the reviewer
-        strongest = max(doubtful, key=lambda b: (b.stroke, b.fill, excess(b)))
+        strongest = max(doubtful, key=lambda b: (b.stroke, b.fill, b.faint - floor, b.outside_faint))
         return RowDecision(row.official_index, Reading.LEVEL, strongest.level, tuple(reasons))
     if bilevel and thresholds.bilevel_blank_to_review:
         reasons.append(BLANK_ON_BILEVEL)
     return RowDecision(row.official_index, Reading.BLANK, None, tuple(reasons))
 
 
-def column_floors(rows: tuple[RowScores, ...], thresholds: Thresholds) -> tuple[float, ...]:
-    """Per level, the median faint coverage of the page's unmarked boxes in that column.
-
-    A streak from a dirty scanner roller runs down one column of boxes; a real mark sits in
-    one row.  With fewer than ``thresholds.column_min_rows`` unmarked boxes, no floor.
-    """
-    if not rows:
-        return ()
-    floors = []
-    for level in range(len(rows[0].boxes)):
-        values = sorted(r.boxes[level].faint for r in rows if not is_marked(r.boxes[level], thresholds))
-        floors.append(values[len(values) // 2] if len(values) >= thresholds.column_min_rows else 0.0)
-    return tuple(floors)
+LOST_INK = (BLANK_ON_BILEVEL, FAINT_MARK, MARGINAL_MARK)
 
 
 def classify_page(
     rows: tuple[RowScores, ...], thresholds: Thresholds, bilevel: bool = False
 ) -> tuple[RowDecision, ...]:
-    floors = column_floors(rows, thresholds)
-    return tuple(classify_row(r, thresholds, bilevel, floors) for r in rows)
+    """Every row's decision, with the page as context on 1-bit scans.
+
+    When the scanner's threshold has visibly eaten this voter's ink on several rows (blank
+    rows, broken light marks), a row that reads as one clean mark may be a scribbled-out box
+    whose chosen mark vanished: every row of the page goes to a person.
+    """
+    decisions = tuple(classify_row(r, thresholds, bilevel) for r in rows)
+    if not bilevel:
+        return decisions
+    lost = sum(1 for d in decisions if any(reason in LOST_INK for reason in d.reasons))
+    if lost < thresholds.bilevel_light_pen_rows:
+        return decisions
+    return tuple(
+        d if d.needs_review else RowDecision(d.official_index, d.reading, d.level, (LIGHT_PEN_BILEVEL,))
+        for d in decisions
+    )

@@ -1,4 +1,4 @@
-"""The ``scanner`` command line: template, simulate, scan, tally, export, show.
+"""The ``scanner`` command line: template, simulate, scan, tally, export, show, reviewer, review.
 
 Exit codes: 0 success; 1 an error that stopped the command (message on stderr);
 2 wrong usage; 3 the scan finished but some files or pages could not be used
@@ -379,6 +379,84 @@ def show(db: Path, page: int | None, out: Path | None, scale: float) -> None:
         raise click.ClickException(f"cannot write {target}: use a .png or .jpg name")
     target.write_bytes(data.tobytes())
     click.echo(f"Wrote {target}")
+
+
+@cli.group()
+def reviewer() -> None:
+    """Accounts of the people who review flagged rows and pages.
+
+    \b
+    Example:
+      scanner reviewer add "Nguyễn Thị Lan" --db count.db
+    """
+
+
+@reviewer.command("add")
+@click.argument("name")
+@click.option("--db", "db", required=True, type=click.Path(path_type=Path))
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking.")
+@click.option("--replace", is_flag=True, help="Set a new password for an existing reviewer.")
+def reviewer_add(name: str, db: Path, password_stdin: bool, replace: bool) -> None:
+    """Add a reviewer; the password is asked twice and only its salted scrypt hash is stored.
+
+    \b
+    Example:
+      scanner reviewer add lan --db count.db
+    """
+    from .auth import hash_password, password_problem
+
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise click.UsageError("a reviewer's name has 1 to 100 characters")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt="Repeat the password")
+    problem = password_problem(password)
+    if problem:
+        raise click.ClickException(problem)
+    with Store(db) as store:
+        store.add_reviewer(name, hash_password(password), replace=replace)
+    click.echo(f"Reviewer {name} can now sign in to 'scanner review --db {db}'.")
+
+
+@cli.command()
+@click.option("--db", "db", required=True, type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option("--two-reviewers", is_flag=True, help="A decision counts only once a second reviewer confirms it.")
+def review(db: Path, host: str, port: int, two_reviewers: bool) -> None:
+    """Serve the review station: people decide every flagged row and unusable page in a web page.
+
+    It listens on this computer only unless --host says otherwise.  Add accounts first with
+    'scanner reviewer add'.  Ctrl-C stops it; every decision is already stored.
+
+    \b
+    Example:
+      scanner review --db count.db
+      scanner review --db count.db --two-reviewers --host 192.168.1.20   # other computers on the LAN
+    """
+    from .review import serve
+
+    with Store(db) as store:
+        if not store.reviewers():
+            raise click.ClickException(f"no reviewer accounts yet: run 'scanner reviewer add NAME --db {db}' first")
+        pending = len(store.pending_items("", False))
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(
+            f"Warning: listening on {host}: anyone who can reach this address can try to sign in. "
+            "Use it only on the counting board's own network.",
+            err=True,
+        )
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Review station for {db}: http://{shown}:{port}/  ({pending} item(s) to review)")
+    if two_reviewers:
+        click.echo("Two-person rule: a decision counts once a second reviewer confirms it.")
+    click.echo("Press Ctrl-C to stop.")
+    try:
+        serve(db, host, port, two_reviewers)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
 
 
 def main() -> None:

@@ -173,6 +173,7 @@ class BoxScore:
     # surroundings: a pencil line has it, an erasure's broad smudge does not
     stroke: float = 0.0
     span_mm: float = 0.0  # how far that line ink reaches across the box (mm)
+    outside_faint: float = 0.0  # as ``outside``, at the faint cut (a pencil tick beside the box)
 
 
 @dataclass(frozen=True)

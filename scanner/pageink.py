@@ -22,6 +22,12 @@ class PageInk:
     margin_ink_mm2: float  # handwriting-sized ink in the margins, mm²
 
 
+def _darkness(pixels: np.ndarray, ink_density: float, background_px: int) -> np.ndarray:
+    """Darkness against the paper around it (see :func:`_ink_mask`), 0 for paper and 1 for printed black."""
+    paper = cv2.dilate(pixels, np.ones((background_px, background_px), np.uint8)).astype(np.float32)
+    return np.clip((1.0 - pixels.astype(np.float32) / np.maximum(paper, 1.0)) / ink_density, 0.0, 1.0)
+
+
 def _ink_mask(pixels: np.ndarray, ink_density: float, cut: float, background_px: int) -> np.ndarray:
     """Ink against the paper around it: the brightest pixel within ``background_px`` is paper
     wherever pen lines and letters are thinner than that, even in a shadow or a gradient."""
@@ -37,20 +43,29 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
     longest, where = 0.0, None
     background = int(settings.background_mm * s) | 1
     inset = settings.cell_inset_mm + 0.4
+    thin = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(settings.strike_thickness_mm * s))))
+    gap = cv2.getStructuringElement(cv2.MORPH_RECT, (max(1, int(settings.strike_gap_mm * s)), 1))
     for row in alignment.page.rows:
         r = row.name_rect
         band = max(inset, settings.strike_band_inset_mm)
         y0, y1 = int((r.y_mm + band) * s), int((r.y_mm + r.h_mm - band) * s)
         x0, x1 = int((r.x_mm + inset) * s), int((r.x_mm + r.w_mm - inset) * s)
-        mask = _ink_mask(canon.pixels[y0:y1, x0:x1], ink_density, settings.strike_darkness, background)
-        mask = cv2.dilate(mask, np.ones((3, 1), np.uint8))  # tolerate a slightly sloping line
-        lines = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
-        # the longest single line: separate pieces (bold words on a blurred photo) do not add up
-        count, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
-        if count > 1:
-            length = float(stats[1:count, cv2.CC_STAT_WIDTH].max()) / s
-            if length > longest:
-                longest, where = length, row.official_index
+        dark = _darkness(canon.pixels[y0:y1, x0:x1], ink_density, background)
+        # two looks: the ink as it is (a felt-tip line as thick as a letter), and only what is
+        # thinner than a letter is tall, with small gaps closed (a grainy pencil line)
+        flat = dark - cv2.morphologyEx(dark, cv2.MORPH_OPEN, thin)
+        for source, bridge in ((dark, False), (flat, True)):
+            inked = (source >= settings.strike_darkness).astype(np.uint8)
+            mask = cv2.dilate(inked, np.ones((3, 1), np.uint8))  # tolerate a slightly sloping line
+            if bridge:
+                mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, gap)
+            lines = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+            # the longest single line: separate pieces (words of bold letters) do not add up
+            count, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+            if count > 1:
+                length = float(stats[1:count, cv2.CC_STAT_WIDTH].max()) / s
+                if length > longest:
+                    longest, where = length, row.official_index
     return PageInk(round(longest, 2), where, round(_margin_ink(canon, alignment, ink_density, settings), 2))
 
 

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from .align import warp_region
-from .model import PageLayout, Rect
+from .model import BallotTemplate, PageLayout, Rect
 
 if TYPE_CHECKING:
     from .store import Store
@@ -141,18 +141,63 @@ def render_page(
     size_mm: tuple[float, float],
     rows: tuple[RowView, ...],
     px_per_mm: float = 6.0,
+    with_legend: bool = True,
 ) -> np.ndarray:
     """The whole page upright, boxes outlined, with the legend on top."""
     page = upright(image, homography, size_mm[0], size_mm[1], px_per_mm)
     drawn = draw_rows(page, layout, rows, px_per_mm)
-    return np.vstack([legend(drawn.shape[1], px_per_mm), drawn])
+    return np.vstack([legend(drawn.shape[1], px_per_mm), drawn]) if with_legend else drawn
+
+
+def _row_band(templates: dict[str, BallotTemplate], record: dict[str, object], official: int) -> Rect | None:
+    """The row of ``official`` on the page of ``record``: from the STT column to beyond the last box."""
+    template = templates.get(str(record["template"]))
+    if template is None:
+        return None
+    layout = template.pages[int(record["page_number"]) - 1]  # type: ignore[call-overload]
+    for row in layout.rows:
+        if row.official_index == official:
+            x0 = row.name_rect.x_mm - 11.0
+            x1 = max(b.x_mm + b.w_mm for b in row.boxes) + 9.0
+            return Rect(x0, row.name_rect.y_mm, x1 - x0, row.name_rect.h_mm)
+    return None
+
+
+def highlight_row(
+    page: np.ndarray, templates: dict[str, BallotTemplate], record: dict[str, object], official: int, s: float
+) -> np.ndarray:
+    """The page drawing with one row's band tinted, to find it at a glance."""
+    band = _row_band(templates, record, official)
+    if band is None:
+        return page
+    out = page.copy()
+    y0, y1 = int(band.y_mm * s), int((band.y_mm + band.h_mm) * s)
+    x0, x1 = max(int(band.x_mm * s), 0), min(int((band.x_mm + band.w_mm) * s), out.shape[1])
+    tint = np.array((0, 200, 255), np.float32)  # amber
+    region = out[y0:y1, x0:x1].astype(np.float32)
+    out[y0:y1, x0:x1] = (region * 0.65 + tint * 0.35).astype(np.uint8)
+    cv2.rectangle(out, (x0, y0), (x1 - 1, y1 - 1), (0, 140, 255), 2)
+    return out
+
+
+def row_crop(
+    page: np.ndarray, templates: dict[str, BallotTemplate], record: dict[str, object], official: int, s: float
+) -> np.ndarray:
+    """One row of the page drawing, with a little of the rows above and below for context."""
+    band = _row_band(templates, record, official)
+    if band is None:
+        return page
+    margin = 3.0
+    y0, y1 = max(int((band.y_mm - margin) * s), 0), min(int((band.y_mm + band.h_mm + margin) * s), page.shape[0])
+    x0, x1 = max(int(band.x_mm * s), 0), min(int((band.x_mm + band.w_mm) * s), page.shape[1])
+    return page[y0:y1, x0:x1].copy()
 
 
 class NotShowable(ValueError):
     """The page cannot be drawn: no such page, or it was never aligned."""
 
 
-def stored_page_picture(store: Store, page_id: int, px_per_mm: float = 6.0) -> np.ndarray:
+def stored_page_picture(store: Store, page_id: int, px_per_mm: float = 6.0, with_legend: bool = True) -> np.ndarray:
     """Draw a stored page as :func:`render_page` does, from what the store holds."""
     record = store.page_record(page_id)
     if record is None:
@@ -169,4 +214,4 @@ def stored_page_picture(store: Store, page_id: int, px_per_mm: float = 6.0) -> n
     decision = record.get("page_decision")
     rows = tuple(row_view(r, decision if isinstance(decision, str) else None) for r in record["rows"])  # type: ignore[attr-defined]
     size = (template.page_width_mm, template.page_height_mm)
-    return render_page(decode_image(image[1]), homography, layout, size, rows, px_per_mm)
+    return render_page(decode_image(image[1]), homography, layout, size, rows, px_per_mm, with_legend)

@@ -89,8 +89,8 @@ def _locate_box(
 def _cell_fill(
     canon: CanonicalPage, row: BallotRow, box: Rect, dx: int, dy: int, paper: float, ink_density: float,
     settings: ReaderSettings,
-) -> float:  # fmt: skip
-    """Share of the box's table cell (less the box and the grid lines) covered by ink.
+) -> tuple[float, float]:  # fmt: skip
+    """Shares of the box's table cell (less the box and the grid lines) covered by ink, and by faint ink.
 
     On a clean ballot this is bare paper; a mark drawn beside the box lands here.
     """
@@ -100,12 +100,14 @@ def _cell_fill(
     x0, x1 = box.cx_mm - pitch / 2 + gap, box.cx_mm + pitch / 2 - gap
     y0, y1 = row.name_rect.y_mm + gap, row.name_rect.y_mm + row.name_rect.h_mm - gap
     cell = canon.pixels[int(y0 * s) + dy : int(y1 * s) + dy, int(x0 * s) + dx : int(x1 * s) + dx]
-    inked = (1.0 - cell.astype(np.float32) / paper) / ink_density >= settings.ink_darkness
+    dark = (1.0 - cell.astype(np.float32) / paper) / ink_density
     bx0, by0 = int((box.x_mm - gap - x0) * s), int((box.y_mm - gap - y0) * s)
     bx1, by1 = int((box.x_mm + box.w_mm + gap - x0) * s), int((box.y_mm + box.h_mm + gap - y0) * s)
-    inked[max(by0, 0) : by1, max(bx0, 0) : bx1] = False
+    dark[max(by0, 0) : by1, max(bx0, 0) : bx1] = 0.0
     free = cell.size - max(by1 - max(by0, 0), 0) * max(bx1 - max(bx0, 0), 0)
-    return float(inked.sum()) / free if free > 0 else 0.0
+    if free <= 0:
+        return 0.0, 0.0
+    return float((dark >= settings.ink_darkness).sum()) / free, float((dark >= settings.faint_darkness).sum()) / free
 
 
 def _line_ink(
@@ -181,7 +183,7 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
             interior = local[inside]
             stroke, span = _line_ink(local, inside, s, settings)
             inked = interior >= settings.ink_darkness
-            outside = _cell_fill(canon, row, box, dx, dy, paper, ink_density, settings)
+            outside, outside_faint = _cell_fill(canon, row, box, dx, dy, paper, ink_density, settings)
             boxes.append(
                 BoxScore(
                     level=level,
@@ -189,6 +191,7 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
                     faint=round(float((interior >= settings.faint_darkness).mean()), 4),
                     darkness=round(float(interior.mean()), 4),
                     outside=round(outside, 4),
+                    outside_faint=round(outside_faint, 4),
                     dx_mm=round(dx / s, 2),
                     dy_mm=round(dy / s, 2),
                     stroke=round(stroke, 4),

@@ -49,22 +49,24 @@ class Thresholds:
     # reach 0.028, so 0.03.
     outside_marginal: float = 0.03
     # A row with no mark at all is a vote for no one, so it is counted only when it is truly
-    # bare: any trace of ink in a box or beside one sends it to a person.  A pencil tick
-    # beside a box on a photocopy left 0.0049 in its cell; blank rows' boxes and cells reach
-    # 0.0045 and 0.006, so a few bare rows are looked at too (17 of 110 blank rows, 14 of
-    # them on 1-bit scans, which are all looked at anyway).
+    # bare: any trace of ink in a box sends it to a person (blank rows' boxes reach 0.0045
+    # above their row's lightest, a pencil dot 0.034), and so does faint ink beside a box,
+    # measured at the faint cut (``BoxScore.outside_faint``): blank rows' cells reach 0.0089,
+    # ticks drawn beside a box 0.029 at least, pencil included.
     faint_trace: float = 0.004
-    outside_trace: float = 0.004
-    # A column of boxes needs this many unmarked boxes on the page for its median to be
-    # taken as its background (a streak); fewer, and no column floor is used.
-    column_min_rows: int = 4
+    outside_trace: float = 0.015
     # On a 1-bit scan a pencil or red mark can fall below the scanner's threshold and vanish,
     # so a blank row there is shown to a person rather than counted.
     bilevel_blank_to_review: bool = True
+    # ... and when this many rows of a 1-bit page show lost or broken ink, every row of the page
+    # goes to a person: a box scribbled out can then read as the only mark, its replacement
+    # gone.  bench/accuracy.py (250 1-bit ballots): the 4 such corrections counted wrongly
+    # were all on pages with 2 to 11 rows of lost ink.
+    bilevel_light_pen_rows: int = 2
     # A line this long (mm) through a printed name strikes it out: QĐ 96 makes the whole
-    # ballot invalid, so the page goes to review.  bench/calibrate.py's scans (60 ballots a
-    # profile, JPEG and PNG pages): struck names measure 29 mm (a grainy pencil line) to 55 mm;
-    # clean pages at most 12.7 mm (bold letters run together on a blurred phone photo).
+    # ballot invalid, so the page goes to review.  The JPEG and PNG pages of bench/calibrate.py
+    # and bench/accuracy.py (2,240 sheets): struck names measure 29.5 mm (a grainy pencil line)
+    # to 60.7 mm; clean pages at most 14.7 mm (bold letters run together on a photocopy).
     strike_min_mm: float = 20.0
     # This much handwriting-sized ink in the margins (mm²) flags the page for review.
     # Provisional, from bench/accuracy.py.
@@ -152,8 +154,12 @@ class ReaderSettings:
     # name cell: printed letters and the cell's vertical rules are far shorter.
     strike_kernel_mm: float = 5.0
     # A strike is looked for at this darkness cut, lighter than a box's ink: a pencil line
-    # breaks into pieces at 0.3 (bench/calibrate.py scans: 6-20 mm pieces of 50 mm strikes).
+    # breaks into pieces at 0.3 (bench/calibrate.py scans: 6-20 mm pieces of 50 mm strikes),
+    # in ink thinner than ``strike_thickness_mm`` (a line, not letters 2.5 mm tall), with gaps
+    # up to ``strike_gap_mm`` in a grainy pencil line closed.
     strike_darkness: float = 0.2
+    strike_thickness_mm: float = 1.6
+    strike_gap_mm: float = 1.0
     # ... and only this far (mm) inside the cell's top and bottom rules: on phone photos the
     # lens bends a rule by up to ~1.5 mm off its place, where it would read as a long line.
     # A strike goes through the name, near the middle of the 9 mm row.

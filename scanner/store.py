@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -28,9 +29,9 @@ from .load import ScanFile
 from .model import BallotTemplate, PageResult, Reading
 from .tally import RowRecord
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # the measurements of a box, as columns of box_scores and fields of BoxScore
-BOX_FIELDS = ("fill", "faint", "darkness", "outside", "stroke", "span_mm", "dx_mm", "dy_mm")
+BOX_FIELDS = ("fill", "faint", "darkness", "outside", "outside_faint", "stroke", "span_mm", "dx_mm", "dy_mm")
 
 _SCHEMA = """
 CREATE TABLE templates (
@@ -91,6 +92,7 @@ CREATE TABLE box_scores (
     faint REAL NOT NULL,
     darkness REAL NOT NULL,
     outside REAL NOT NULL,
+    outside_faint REAL NOT NULL,
     stroke REAL NOT NULL,
     span_mm REAL NOT NULL,
     dx_mm REAL NOT NULL,
@@ -101,26 +103,95 @@ CREATE TABLE decisions (
     id INTEGER PRIMARY KEY,
     row_id INTEGER REFERENCES rows(id),
     page_id INTEGER REFERENCES pages(id),
-    reading TEXT CHECK (reading IN ('level', 'blank', 'multi', 'accept_page', 'reject_page')),
+    -- decide: a reading for the item; confirm: a second reviewer agrees with decision ``target``;
+    -- undo: decision ``target`` no longer stands
+    action TEXT NOT NULL DEFAULT 'decide' CHECK (action IN ('decide', 'confirm', 'undo')),
+    target INTEGER REFERENCES decisions(id),
+    reading TEXT CHECK (reading IN ('level', 'blank', 'multi', 'accept_page', 'reject_page', 'enter_page',
+                                    'not_a_ballot')),
     level INTEGER,
+    payload TEXT NOT NULL DEFAULT '',  -- JSON: a rejection's reason, rows entered by hand
     machine_reading TEXT,
     machine_level INTEGER,
     reviewer TEXT NOT NULL,
     comment TEXT NOT NULL DEFAULT '',
     decided_at TEXT NOT NULL,
-    CHECK ((row_id IS NULL) <> (page_id IS NULL))
+    CHECK ((row_id IS NULL) <> (page_id IS NULL)),
+    CHECK ((action = 'decide') = (target IS NULL))
+);
+CREATE TABLE reviewers (
+    name TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    added_at TEXT NOT NULL
+);
+CREATE TABLE count_settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
 );
 CREATE INDEX rows_by_page ON rows(page_id);
+CREATE INDEX rows_to_review ON rows(page_id) WHERE needs_review = 1;
 CREATE INDEX decisions_by_row ON decisions(row_id);
+CREATE INDEX decisions_by_page ON decisions(page_id);
+CREATE INDEX decisions_by_target ON decisions(target);
+CREATE INDEX decisions_by_reviewer ON decisions(reviewer);
 CREATE TRIGGER decisions_append_only_update BEFORE UPDATE ON decisions
 BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
 CREATE TRIGGER decisions_append_only_delete BEFORE DELETE ON decisions
 BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+-- decisions and confirmations that were not undone
+CREATE VIEW live_decisions AS
+    SELECT d.* FROM decisions d
+    WHERE d.action IN ('decide', 'confirm')
+      AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.action = 'undo' AND u.target = d.id);
+-- per item, the latest live decision, and whether a different reviewer confirmed it
+CREATE VIEW current_row_decisions AS
+    SELECT d.id, d.row_id, d.reading, d.level, d.payload, d.reviewer,
+           EXISTS (SELECT 1 FROM live_decisions c WHERE c.action = 'confirm' AND c.target = d.id
+                   AND c.reviewer <> d.reviewer) AS confirmed
+    FROM live_decisions d
+    WHERE d.action = 'decide' AND d.row_id IS NOT NULL AND d.id = (
+        SELECT max(x.id) FROM live_decisions x WHERE x.action = 'decide' AND x.row_id = d.row_id);
+CREATE VIEW current_page_decisions AS
+    SELECT d.id, d.page_id, d.reading, d.level, d.payload, d.reviewer,
+           EXISTS (SELECT 1 FROM live_decisions c WHERE c.action = 'confirm' AND c.target = d.id
+                   AND c.reviewer <> d.reviewer) AS confirmed
+    FROM live_decisions d
+    WHERE d.action = 'decide' AND d.page_id IS NOT NULL AND d.id = (
+        SELECT max(x.id) FROM live_decisions x WHERE x.action = 'decide' AND x.page_id = d.page_id);
+-- what counts: under the two-person rule only confirmed decisions
+CREATE VIEW effective_row_decisions AS
+    SELECT * FROM current_row_decisions
+    WHERE confirmed OR coalesce((SELECT value FROM count_settings WHERE key = 'two_reviewers'), '0') <> '1';
+CREATE VIEW effective_page_decisions AS
+    SELECT * FROM current_page_decisions
+    WHERE confirmed OR coalesce((SELECT value FROM count_settings WHERE key = 'two_reviewers'), '0') <> '1';
 """
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class ItemKey:
+    """A review item: a row (``r12``) or a whole page (``p3``)."""
+
+    kind: str  # "row" or "page"
+    id: int
+
+    def __str__(self) -> str:
+        return ("r" if self.kind == "row" else "p") + str(self.id)
+
+    @staticmethod
+    def parse(text: str) -> ItemKey | None:
+        """``r12`` or ``p3``; None for anything else.
+
+        >>> ItemKey.parse("r12"), ItemKey.parse("p3"), ItemKey.parse("x1"), ItemKey.parse("r../1")
+        (ItemKey(kind='row', id=12), ItemKey(kind='page', id=3), None, None)
+        """
+        if not 2 <= len(text) <= 12 or text[0] not in "rp" or not text[1:].isdigit():
+            return None
+        return ItemKey("row" if text[0] == "r" else "page", int(text[1:]))
 
 
 @dataclass(frozen=True)
@@ -287,6 +358,209 @@ class Store:
                 or 0
             )
 
+    # -- review ---------------------------------------------------------------------------------
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction() as c:
+            c.execute("INSERT OR REPLACE INTO count_settings (key, value) VALUES (?, ?)", (key, value))
+
+    def setting(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM count_settings WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def add_reviewer(self, name: str, password_hash: str, replace: bool = False) -> None:
+        """Store a reviewer's account (the hash only).  An existing name is refused unless ``replace``."""
+        with self.transaction() as c:
+            exists = c.execute("SELECT 1 FROM reviewers WHERE name = ?", (name,)).fetchone()
+            if exists and not replace:
+                raise StoreError(f"a reviewer named {name!r} already exists; use --replace to set a new password")
+            c.execute(
+                "INSERT OR REPLACE INTO reviewers (name, password_hash, added_at) VALUES (?, ?, ?)",
+                (name, password_hash, _now()),
+            )
+
+    def reviewer_hash(self, name: str) -> str | None:
+        row = self.conn.execute("SELECT password_hash FROM reviewers WHERE name = ?", (name,)).fetchone()
+        return str(row[0]) if row else None
+
+    def reviewers(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT name FROM reviewers ORDER BY name")]
+
+    # a row is a review item once its page is neither held as a whole nor rejected
+    _ROW_ITEM = (
+        "rows.needs_review = 1 AND NOT (pages.page_reasons != '' AND pd.p_id IS NULL)"
+        " AND coalesce(pd.p_verdict NOT IN ('reject_page', 'not_a_ballot'), 1)"
+    )
+    _PAGE_ITEM = "(pages.status = 'unusable' OR pages.page_reasons != '')"
+
+    def pending_items(self, reviewer: str, two_reviewers: bool) -> list[ItemKey]:
+        """Every item still waiting for ``reviewer``, in file and page order, a page before its rows.
+
+        Waiting: no decision yet; under the two-person rule also a decision by someone else that
+        no one has confirmed (the reviewer confirms it, or disagrees and it comes back).
+        """
+        waits = "c.id IS NULL" + (" OR (NOT c.confirmed AND c.reviewer <> :who)" if two_reviewers else "")
+        query = (
+            "SELECT kind, id FROM ("
+            " SELECT 'page' AS kind, pages.id AS id, files.path AS path, pages.page_index AS idx, -1 AS official"
+            " FROM pages JOIN files ON files.sha256 = pages.file_sha256"
+            " LEFT JOIN current_page_decisions c ON c.page_id = pages.id"
+            f" WHERE {self._PAGE_ITEM} AND ({waits})"
+            " UNION ALL"
+            " SELECT 'row', rows.id, files.path, pages.page_index, rows.official_index"
+            " FROM rows JOIN pages ON pages.id = rows.page_id JOIN files ON files.sha256 = pages.file_sha256"
+            + self._PAGE_DECISION
+            + " LEFT JOIN current_row_decisions c ON c.row_id = rows.id"
+            f" WHERE {self._ROW_ITEM} AND ({waits})"
+            ") ORDER BY path, idx, official"
+        )
+        return [ItemKey(kind, int(i)) for kind, i in self.conn.execute(query, {"who": reviewer})]
+
+    def review_item_count(self) -> int:
+        """How many items the count has had to review in all, decided or not."""
+        pages = self.conn.execute(f"SELECT count(*) FROM pages WHERE {self._PAGE_ITEM}").fetchone()[0]
+        rows = self.conn.execute(
+            "SELECT count(*) FROM rows JOIN pages ON pages.id = rows.page_id" + self._PAGE_DECISION
+            + f" WHERE {self._ROW_ITEM}"
+        ).fetchone()[0]  # fmt: skip
+        return int(pages) + int(rows)
+
+    def row_place(self, row_id: int) -> tuple[int, int] | None:
+        """(page id, official index) of a row."""
+        row = self.conn.execute("SELECT page_id, official_index FROM rows WHERE id = ?", (row_id,)).fetchone()
+        return (int(row[0]), int(row[1])) if row else None
+
+    def review_item(self, key: ItemKey) -> dict[str, Any] | None:
+        """What a reviewer is shown for one item."""
+        if key.kind == "row":
+            found = self.conn.execute(
+                "SELECT rows.id, rows.page_id, rows.official_index, rows.reading, rows.level, rows.reasons,"
+                " pages.template, pages.page_index, files.path, pages.status"
+                " FROM rows JOIN pages ON pages.id = rows.page_id JOIN files ON files.sha256 = pages.file_sha256"
+                " WHERE rows.id = ?",
+                (key.id,),
+            ).fetchone()
+            if found is None:
+                return None
+            row_id, page_id, official, reading, level, reasons, fp, index, path, status = found
+            template = self.templates()[fp]
+            o = template.officials[official]
+            current = self.conn.execute(
+                "SELECT reviewer, reading, level, confirmed FROM current_row_decisions WHERE row_id = ?", (row_id,)
+            ).fetchone()
+            return {
+                "kind": "row", "id": row_id, "page_id": page_id, "official_index": official, "stt": o.stt,
+                "name": o.name, "position": o.position, "template": fp, "levels": template.levels,
+                "machine_reading": reading, "machine_level": level, "reasons": [r for r in reasons.split(",") if r],
+                "file": path, "page_index": index, "status": status,
+                "proposal": {"reviewer": current[0], "reading": current[1], "level": current[2]}
+                if current and not current[3] else None,
+            }  # fmt: skip
+        found = self.conn.execute(
+            "SELECT pages.id, pages.status, pages.reason, pages.detail, pages.page_reasons, pages.template,"
+            " pages.page_index, files.path FROM pages JOIN files ON files.sha256 = pages.file_sha256"
+            " WHERE pages.id = ?",
+            (key.id,),
+        ).fetchone()
+        if found is None:
+            return None
+        page_id, status, reason, detail, page_reasons, fp, index, path = found
+        current = self.conn.execute(
+            "SELECT reviewer, reading, confirmed FROM current_page_decisions WHERE page_id = ?", (page_id,)
+        ).fetchone()
+        reasons = ["unusable"] if status == "unusable" else [r for r in page_reasons.split(",") if r]
+        return {
+            "kind": "page", "id": page_id, "status": status, "reason": reason, "detail": detail,
+            "reasons": reasons, "template": fp, "file": path, "page_index": index, "levels": (),
+            "proposal": {"reviewer": current[0], "reading": current[1]} if current and not current[2] else None,
+        }  # fmt: skip
+
+    def _decide_or_confirm(
+        self, c: sqlite3.Connection, item: str, item_id: int, chosen: tuple[object, ...], reviewer: str,
+        two_reviewers: bool, insert: str, values: tuple[object, ...], comment: str,
+    ) -> str:  # fmt: skip
+        view = "current_row_decisions" if item == "row_id" else "current_page_decisions"
+        current = c.execute(
+            f"SELECT id, reviewer, confirmed, reading, level, payload FROM {view} WHERE {item} = ?", (item_id,)
+        ).fetchone()
+        if two_reviewers and current and not current[2] and current[1] != reviewer and tuple(current[3:]) == chosen:
+            c.execute(
+                f"INSERT INTO decisions ({item}, action, target, reviewer, comment, decided_at)"
+                " VALUES (?, 'confirm', ?, ?, ?, ?)",
+                (item_id, current[0], reviewer, comment, _now()),
+            )
+            return "confirmed"
+        c.execute(insert, values)
+        return "proposed" if two_reviewers else "decided"
+
+    def review_row(
+        self, row_id: int, reading: Reading, level: int | None, reviewer: str, comment: str = "",
+        two_reviewers: bool = False,
+    ) -> str:  # fmt: skip
+        """A reviewer's reading of a row: 'decided'; under the two-person rule 'proposed' or 'confirmed'."""
+        if (reading is Reading.LEVEL) != (level is not None):
+            raise ValueError("a level decision needs a level, and only a level decision has one")
+        with self.transaction() as c:
+            machine = c.execute("SELECT reading, level FROM rows WHERE id = ?", (row_id,)).fetchone()
+            if machine is None:
+                raise StoreError(f"no row {row_id} in {self.path}")
+            return self._decide_or_confirm(
+                c, "row_id", row_id, (reading.value, level, ""), reviewer, two_reviewers,
+                "INSERT INTO decisions (row_id, reading, level, machine_reading, machine_level, reviewer, comment,"
+                " decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (row_id, reading.value, level, machine[0], machine[1], reviewer, comment, _now()), comment,
+            )  # fmt: skip
+
+    def review_page(
+        self, page_id: int, verdict: str, payload: dict[str, Any], reviewer: str, comment: str = "",
+        two_reviewers: bool = False,
+    ) -> str:  # fmt: skip
+        """A reviewer's verdict on a whole page: accept_page, reject_page, enter_page or not_a_ballot."""
+        if verdict not in ("accept_page", "reject_page", "enter_page", "not_a_ballot"):
+            raise ValueError(f"unknown page verdict {verdict!r}")
+        text = json.dumps(payload, sort_keys=True, ensure_ascii=False) if payload else ""
+        with self.transaction() as c:
+            if c.execute("SELECT 1 FROM pages WHERE id = ?", (page_id,)).fetchone() is None:
+                raise StoreError(f"no page {page_id} in {self.path}")
+            return self._decide_or_confirm(
+                c, "page_id", page_id, (verdict, None, text), reviewer, two_reviewers,
+                "INSERT INTO decisions (page_id, reading, payload, reviewer, comment, decided_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (page_id, verdict, text, reviewer, comment, _now()), comment,
+            )  # fmt: skip
+
+    def undo_last(self, reviewer: str) -> ItemKey | None:
+        """Withdraw ``reviewer``'s latest standing decision or confirmation; the item it was on."""
+        with self.transaction() as c:
+            last = c.execute(
+                "SELECT id, row_id, page_id FROM live_decisions WHERE reviewer = ? ORDER BY id DESC LIMIT 1",
+                (reviewer,),
+            ).fetchone()
+            if last is None:
+                return None
+            c.execute(
+                "INSERT INTO decisions (row_id, page_id, action, target, reviewer, decided_at)"
+                " VALUES (?, ?, 'undo', ?, ?, ?)",
+                (last[1], last[2], last[0], reviewer, _now()),
+            )
+        return ItemKey("row", last[1]) if last[1] is not None else ItemKey("page", last[2])
+
+    def decisions_of_page(self, page_id: int) -> list[dict[str, object]]:
+        """The whole decision log of a page and its rows, oldest first."""
+        columns = ("id", "action", "target", "row_id", "reading", "level", "payload", "machine_reading",
+                   "machine_level", "reviewer", "comment", "decided_at")  # fmt: skip
+        query = (
+            f"SELECT {', '.join('d.' + c for c in columns)}, rows.official_index FROM decisions d"
+            " LEFT JOIN rows ON rows.id = d.row_id WHERE d.page_id = ? OR rows.page_id = ? ORDER BY d.id"
+        )
+        out = []
+        for values in self.conn.execute(query, (page_id, page_id)):
+            entry = dict(zip((*columns, "official_index"), values, strict=True))
+            entry["payload"] = json.loads(str(entry["payload"])) if entry["payload"] else None
+            del entry["row_id"]
+            out.append(entry)
+        return out
+
     # -- reads ----------------------------------------------------------------------------------
 
     def templates(self) -> dict[str, BallotTemplate]:
@@ -299,17 +573,16 @@ class Store:
 
     # -- counting and export ------------------------------------------------------------------------
 
+    # the decision that counts for each page and row (see the effective_* views)
     _PAGE_DECISION = """
         LEFT JOIN (
-            SELECT page_id, reading AS p_verdict, max(id) AS p_id
-            FROM decisions WHERE page_id IS NOT NULL GROUP BY page_id
+            SELECT page_id, reading AS p_verdict, id AS p_id, payload AS p_payload FROM effective_page_decisions
         ) pd ON pd.page_id = pages.id
     """
 
     _LATEST_DECISION = """
         LEFT JOIN (
-            SELECT row_id, reading AS d_reading, level AS d_level, max(id) AS d_id
-            FROM decisions WHERE row_id IS NOT NULL GROUP BY row_id
+            SELECT row_id, reading AS d_reading, level AS d_level, id AS d_id FROM effective_row_decisions
         ) d ON d.row_id = rows.id
     """
 
@@ -318,7 +591,10 @@ class Store:
             "SELECT pages.template, pages.page_number, rows.official_index, rows.reading, rows.level,"
             " rows.needs_review, d.d_reading, d.d_level, pages.page_reasons != '' AND pd.p_id IS NULL,"
             " coalesce(pd.p_verdict = 'reject_page', 0)"
-            " FROM rows JOIN pages ON pages.id = rows.page_id" + self._LATEST_DECISION + self._PAGE_DECISION
+            " FROM rows JOIN pages ON pages.id = rows.page_id"
+            + self._LATEST_DECISION
+            + self._PAGE_DECISION
+            + " WHERE pd.p_verdict IS NULL OR pd.p_verdict <> 'not_a_ballot'"
         )
         for t, page_number, official, reading, level, review, d_reading, d_level, held, rejected in self.conn.execute(
             query
@@ -335,13 +611,34 @@ class Store:
                 page_held=bool(held),
                 page_rejected=bool(rejected),
             )
+        yield from self._unreadable_pages_decided()
+
+    def _unreadable_pages_decided(self) -> Iterator[RowRecord]:
+        """Rows of unreadable pages that a person entered by hand or rejected as a ballot."""
+        templates = self.templates()
+        for verdict, payload in self.conn.execute(
+            "SELECT e.reading, e.payload FROM effective_page_decisions e JOIN pages ON pages.id = e.page_id"
+            " WHERE pages.status = 'unusable' AND e.reading IN ('enter_page', 'reject_page') ORDER BY e.id"
+        ):
+            data = json.loads(payload)
+            template = templates.get(data.get("template", ""))
+            if template is None:
+                continue
+            number = int(data["page_number"])
+            if verdict == "enter_page":
+                for official, reading, level in data["rows"]:
+                    yield RowRecord(data["template"], number, official, Reading(reading), level, needs_review=False)
+            else:
+                for row in template.pages[number - 1].rows:
+                    yield RowRecord(data["template"], number, row.official_index, Reading.BLANK, None, False,
+                                    page_rejected=True)  # fmt: skip
 
     def pages_pending(self) -> int:
         """Unusable or flagged pages no one has decided on yet."""
         return int(
             self.conn.execute(
                 "SELECT count(*) FROM pages WHERE (status = 'unusable' OR page_reasons != '')"
-                " AND id NOT IN (SELECT page_id FROM decisions WHERE page_id IS NOT NULL)"
+                " AND id NOT IN (SELECT page_id FROM effective_page_decisions)"
             ).fetchone()[0]
         )
 
@@ -363,13 +660,13 @@ class Store:
         return self.conn.execute(
             "SELECT pages.id, files.path, pages.page_index, pages.page_reasons FROM pages"
             " JOIN files ON files.sha256 = pages.file_sha256 WHERE pages.status = 'read' AND pages.page_reasons != ''"
-            " AND pages.id NOT IN (SELECT page_id FROM decisions WHERE page_id IS NOT NULL)"
+            " AND pages.id NOT IN (SELECT page_id FROM effective_page_decisions)"
             " ORDER BY files.path, pages.page_index"
         ).fetchall()
 
     def pages_to_review(self) -> list[tuple[int, str, int, str]]:
         """(page id, path, page index, why) of every page with something a person must still decide."""
-        undecided_page = "pages.id NOT IN (SELECT page_id FROM decisions WHERE page_id IS NOT NULL)"
+        undecided_page = "pages.id NOT IN (SELECT page_id FROM effective_page_decisions)"
         return self.conn.execute(
             "SELECT pages.id, files.path, pages.page_index, CASE"
             f" WHEN pages.status = 'unusable' AND {undecided_page} THEN 'unusable: ' || pages.reason"
@@ -425,6 +722,7 @@ class Store:
             record = dict(zip((key for key, _ in self._PAGE_COLUMNS), values, strict=True))
             record["page_reasons"] = [x for x in str(record["page_reasons"]).split(",") if x]
             record["rows"] = self._rows_of(int(record["page_id"]))
+            record["decisions"] = self.decisions_of_page(int(record["page_id"]))
             yield record
 
     def _rows_of(self, page_id: int) -> list[dict[str, object]]:

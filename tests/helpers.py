@@ -10,10 +10,17 @@ from scanner.store import Store
 from scanner.tally import tally
 
 
-def run(*args: str | Path, cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str | Path, cwd: Path | None = None, check: bool = True, input_text: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """``python -m scanner ARGS``; fails the test with the output when the exit code is not 0 and check is set."""
     proc = subprocess.run(
-        [sys.executable, "-m", "scanner", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=900
+        [sys.executable, "-m", "scanner", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        input=input_text,
     )
     if check and proc.returncode != 0:
         raise AssertionError(f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")

@@ -6,9 +6,7 @@ from scanner.classify import (
     MARGINAL_MARK,
     MARK_OUTSIDE,
     MULTIPLE_MARKS,
-    classify_page,
     classify_row,
-    column_floors,
     is_marked,
 )
 from scanner.model import BoxScore, Reading, RowScores
@@ -18,9 +16,16 @@ T = Thresholds()
 
 
 def _box(
-    level: int, fill: float = 0.0, faint: float = 0.0, outside: float = 0.0, stroke: float = 0.0, span: float = 0.0
+    level: int,
+    fill: float = 0.0,
+    faint: float = 0.0,
+    outside: float = 0.0,
+    stroke: float = 0.0,
+    span: float = 0.0,
+    outside_faint: float | None = None,
 ) -> BoxScore:
-    return BoxScore(level, fill, faint, faint, outside, 0.0, 0.0, stroke, span)
+    beside = outside if outside_faint is None else outside_faint
+    return BoxScore(level, fill, faint, faint, outside, 0.0, 0.0, stroke, span, beside)
 
 
 def _cross(level: int) -> BoxScore:
@@ -103,25 +108,12 @@ def test_ink_common_to_the_whole_row_is_not_a_mark() -> None:
     assert classify_row(marked, T).level == 0 and not classify_row(marked, T).needs_review
 
 
-def test_ink_common_to_a_column_of_the_page_is_not_a_mark() -> None:
-    streak = 0.06  # a roller streak down the middle column of every row
-    rows = tuple(
-        _row(*(_cross(lv) if lv == i % 2 * 2 else _box(lv, faint=streak if lv == 1 else 0.0) for lv in range(3)))
-        for i in range(8)
-    )
-    assert column_floors(rows, T)[1] == streak
-    assert not any(d.needs_review for d in classify_page(rows, T))
-    # a real faint mark in that column still stands out above the streak
-    odd = (*rows[:-1], _row(_cross(0), _box(1, faint=streak + 0.25), _box(2)))
-    assert classify_page(odd, T)[-1].needs_review
-    # marked boxes do not set a column's floor: most voters marking level 0 hides nothing there
-    marked_column = tuple(_row(_cross(0), _box(1), _box(2)) for _ in range(8))
-    assert column_floors(marked_column, T)[0] == 0.0
-
-
 def test_a_mark_beside_an_unmarked_box_goes_to_review() -> None:
-    d = classify_row(_row(_box(0), _box(1, outside=T.outside_trace), _box(2)), T)
-    assert d.needs_review and MARK_OUTSIDE in d.reasons
+    pencil_tick = _box(1, outside=0.0, outside_faint=T.outside_trace)  # too light for the ink cut
+    d = classify_row(_row(_box(0), pencil_tick, _box(2)), T)
+    assert d.needs_review and MARK_OUTSIDE in d.reasons and d.level == 1
+    bare = _box(1, outside_faint=T.outside_trace - 0.001)
+    assert not classify_row(_row(_box(0), bare, _box(2)), T).needs_review
     overrun = _row(_cross(0), _box(1, outside=T.outside_marginal - 0.001), _box(2))
     assert not classify_row(overrun, T).needs_review  # a big cross spilling into the next cell
     beside = _row(_cross(0), _box(1, outside=T.outside_marginal), _box(2))
@@ -133,3 +125,17 @@ def test_blank_rows_of_one_bit_scans_go_to_review() -> None:
     assert not classify_row(row, T).needs_review
     assert classify_row(row, T, bilevel=True).reasons == (BLANK_ON_BILEVEL,)
     assert not classify_row(_row(_cross(0), _box(1), _box(2)), T, bilevel=True).needs_review
+
+
+def test_a_one_bit_page_that_lost_ink_on_several_rows_goes_to_review_whole() -> None:
+    from scanner.classify import LIGHT_PEN_BILEVEL, classify_page
+
+    clean = tuple(_row(_cross(0), _box(1), _box(2)) for _ in range(10))
+    lost = _row(_box(0), _box(1), _box(2))  # blank on a 1-bit scan: a light mark may have vanished
+    one = (*clean, lost)
+    assert sum(d.needs_review for d in classify_page(one, T, bilevel=True)) == 1
+    several = (*clean, *(lost,) * T.bilevel_light_pen_rows)
+    decisions = classify_page(several, T, bilevel=True)
+    assert all(d.needs_review for d in decisions)
+    assert decisions[0].reasons == (LIGHT_PEN_BILEVEL,) and decisions[0].level == 0
+    assert not any(d.needs_review for d in classify_page(several, T, bilevel=False)[:10])
