@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from .store import Store
 
 
+NAME_KEPT_MM = 62.0  # of the name column, in the enlarged row (the position is cut out)
+
+
 class BoxState(StrEnum):
     COUNTED = "counted"  # the box the count takes for this row, read by the machine
     DECIDED = "decided"  # the box a person chose in review
@@ -183,14 +186,26 @@ def highlight_row(
 def row_crop(
     page: np.ndarray, templates: dict[str, BallotTemplate], record: dict[str, object], official: int, s: float
 ) -> np.ndarray:
-    """One row of the page drawing, with a little of the rows above and below for context."""
+    """One row of the page drawing, with a little of the rows above and below for context.
+
+    The printed name and the boxes are kept and what lies between (the position column) is
+    cut out, so that the boxes show large.
+    """
     band = _row_band(templates, record, official)
     if band is None:
         return page
     margin = 3.0
     y0, y1 = max(int((band.y_mm - margin) * s), 0), min(int((band.y_mm + band.h_mm + margin) * s), page.shape[0])
     x0, x1 = max(int(band.x_mm * s), 0), min(int((band.x_mm + band.w_mm) * s), page.shape[1])
-    return page[y0:y1, x0:x1].copy()
+    template = templates[str(record["template"])]
+    layout = template.pages[int(record["page_number"]) - 1]  # type: ignore[call-overload]
+    row = next(r for r in layout.rows if r.official_index == official)
+    name_end = int((row.name_rect.x_mm + NAME_KEPT_MM) * s)
+    boxes_start = int((min(b.x_mm for b in row.boxes) - 6.0) * s)
+    if boxes_start - name_end < 10 * s:
+        return page[y0:y1, x0:x1].copy()
+    gap = np.full((y1 - y0, max(2, int(s)), 3), 90, np.uint8)
+    return np.hstack([page[y0:y1, x0:name_end], gap, page[y0:y1, boxes_start:x1]])
 
 
 class NotShowable(ValueError):

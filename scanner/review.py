@@ -35,6 +35,7 @@ LEASE_SECONDS = 120  # an item shown to one reviewer is not offered to another f
 FAILED_LOGIN_DELAY_S = 1.0  # every wrong password costs this much, doubling per failure up to the cap
 FAILED_LOGIN_CAP_S = 8.0
 MAX_BODY_BYTES = 64 * 1024
+MAX_SESSIONS = 10_000
 PAGE_SCALE = 3.0  # px/mm of the whole-page view
 ROW_SCALE = 9.0  # px/mm of the enlarged row
 
@@ -84,6 +85,10 @@ def create_app(db: Path, two_reviewers: bool = False) -> Flask:
     def current_session() -> Session:
         token = request.cookies.get(SESSION_COOKIE, "")
         with state.lock:
+            if len(state.sessions) > MAX_SESSIONS:  # forget expired and, if need be, signed-out visitors
+                now = time.time()
+                for key in [k for k, v in state.sessions.items() if v.expires < now or v.reviewer is None]:
+                    del state.sessions[key]
             s = state.sessions.get(token)
             if s is None or s.expires < time.time():
                 s = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(32), None, time.time() + 3600)

@@ -8,8 +8,8 @@ the median and the 90th percentile of each over repeated requests.
 
 Target (issue 4): queue pages under 100 ms with 10,000 pending items.
 
-Run:  .venv/bin/python bench/queue.py                  # 10,000 items
-      .venv/bin/python bench/queue.py --items 2000     # quicker
+Run:  .venv/bin/python bench/review_queue.py                  # 10,000 items
+      .venv/bin/python bench/review_queue.py --items 2000     # quicker
 """
 
 from __future__ import annotations
