@@ -245,16 +245,20 @@ def create_app(db: Path, two_reviewers: bool = False) -> Flask:
             abort(400, description=f"{name} must be a whole number from {low} to {high}")
         return int(raw)
 
-    @app.post("/decide")
-    def decide() -> Any:
+    def requested_item(kind: str) -> tuple[Store, ItemKey, dict[str, Any], str]:
+        """The store, the item a POST names (of ``kind``), what it is, and the reviewer's comment."""
         store = open_store()
         key = ItemKey.parse(request.form.get("item", ""))
-        if key is None or key.kind != "row":
-            abort(400, description="item must name a row")
+        if key is None or key.kind != kind:
+            abort(400, description=f"item must name a {kind}")
         item = store.review_item(key)
         if item is None:
             abort(404)
-        comment = request.form.get("comment", "")[:500]
+        return store, key, item, request.form.get("comment", "")[:500]
+
+    @app.post("/decide")
+    def decide() -> Any:
+        store, key, item, comment = requested_item("row")
         choice = request.form.get("reading", "")
         levels = len(store.templates()[item["template"]].levels)
         if choice == "accept":
@@ -274,15 +278,8 @@ def create_app(db: Path, two_reviewers: bool = False) -> Flask:
 
     @app.post("/page")
     def page_verdict() -> Any:
-        store = open_store()
-        key = ItemKey.parse(request.form.get("item", ""))
-        if key is None or key.kind != "page":
-            abort(400, description="item must name a page")
-        item = store.review_item(key)
-        if item is None:
-            abort(404)
+        store, key, item, comment = requested_item("page")
         verdict = request.form.get("verdict", "")
-        comment = request.form.get("comment", "")[:500]
         payload: dict[str, Any] = {}
         templates = store.templates()
         if verdict == "reject":
