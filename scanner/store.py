@@ -143,29 +143,24 @@ CREATE VIEW live_decisions AS
     SELECT d.* FROM decisions d
     WHERE d.action IN ('decide', 'confirm')
       AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.action = 'undo' AND u.target = d.id);
--- per item, the latest live decision, and whether a different reviewer confirmed it
-CREATE VIEW current_row_decisions AS
-    SELECT d.id, d.row_id, d.reading, d.level, d.payload, d.reviewer,
+"""
+
+
+# Per item (a row, or a whole page): the latest live decision and whether a different reviewer
+# confirmed it; and the one that counts (under the two-person rule only a confirmed one).
+_DECISION_VIEWS = """
+CREATE VIEW current_{item}_decisions AS
+    SELECT d.id, d.{item}_id, d.reading, d.level, d.payload, d.reviewer,
            EXISTS (SELECT 1 FROM live_decisions c WHERE c.action = 'confirm' AND c.target = d.id
                    AND c.reviewer <> d.reviewer) AS confirmed
     FROM live_decisions d
-    WHERE d.action = 'decide' AND d.row_id IS NOT NULL AND d.id = (
-        SELECT max(x.id) FROM live_decisions x WHERE x.action = 'decide' AND x.row_id = d.row_id);
-CREATE VIEW current_page_decisions AS
-    SELECT d.id, d.page_id, d.reading, d.level, d.payload, d.reviewer,
-           EXISTS (SELECT 1 FROM live_decisions c WHERE c.action = 'confirm' AND c.target = d.id
-                   AND c.reviewer <> d.reviewer) AS confirmed
-    FROM live_decisions d
-    WHERE d.action = 'decide' AND d.page_id IS NOT NULL AND d.id = (
-        SELECT max(x.id) FROM live_decisions x WHERE x.action = 'decide' AND x.page_id = d.page_id);
--- what counts: under the two-person rule only confirmed decisions
-CREATE VIEW effective_row_decisions AS
-    SELECT * FROM current_row_decisions
-    WHERE confirmed OR coalesce((SELECT value FROM count_settings WHERE key = 'two_reviewers'), '0') <> '1';
-CREATE VIEW effective_page_decisions AS
-    SELECT * FROM current_page_decisions
+    WHERE d.action = 'decide' AND d.{item}_id IS NOT NULL AND d.id = (
+        SELECT max(x.id) FROM live_decisions x WHERE x.action = 'decide' AND x.{item}_id = d.{item}_id);
+CREATE VIEW effective_{item}_decisions AS
+    SELECT * FROM current_{item}_decisions
     WHERE confirmed OR coalesce((SELECT value FROM count_settings WHERE key = 'two_reviewers'), '0') <> '1';
 """
+_SCHEMA += "".join(_DECISION_VIEWS.format(item=item) for item in ("row", "page"))
 
 
 def _now() -> str:
