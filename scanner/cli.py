@@ -1,4 +1,4 @@
-"""The ``scanner`` command line: template, simulate, scan, tally, export, show, reviewer, review.
+"""The ``scanner`` command line: template, simulate, scan, tally, export, show, reviewer, review, count, report.
 
 Exit codes: 0 success; 1 an error that stopped the command (message on stderr);
 2 wrong usage; 3 the scan finished but some files or pages could not be used
@@ -16,8 +16,9 @@ from pathlib import Path
 
 import click
 
-from . import report, templatefile
+from . import report, results, templatefile
 from .ballotpdf import missing_glyphs, render_pdf
+from .cli_results import count, report_command
 from .errors import ScannerError
 from .layout import layout_ballot
 from .load import discover
@@ -27,7 +28,6 @@ from .pipeline import ReadContext
 from .scanfx import PROFILES
 from .scanjob import ScanOutcome, SettledFiles, read_plan, register_files, scan_files
 from .store import Store
-from .tally import tally
 
 EXIT_UNUSABLE = 3
 EXIT_INTERRUPTED = 130
@@ -295,16 +295,17 @@ def _watch(store: Store, ctx: ReadContext, paths: tuple[Path, ...], workers: int
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--out", "out", type=click.Path(path_type=Path), help="Write to this file instead of the screen.")
 def tally_command(db: Path, fmt: str, out: Path | None) -> None:
-    """Count the ballots: per official, each level's count and percentage of ballots collected.
+    """Count the ballots: per official, each level's count and percentage, under the count's framework.
 
-    Rows awaiting review are not counted; while any remain the count is marked PROVISIONAL.
+    Percentages are of the denominator the framework sets (see 'scanner count show').  Rows
+    awaiting review are not counted; while any remain the count is marked PROVISIONAL.
 
     \b
     Example:
       scanner tally --db count.db --format csv --out ket-qua.csv
     """
     with Store(db) as store:
-        result = tally(store.templates(), store.tally_rows(), store.pages_pending())
+        result = results.of_store(store)
     text = {"table": report.table, "csv": report.to_csv, "json": report.to_json}[fmt](result)
     if out:
         out.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
@@ -457,6 +458,10 @@ def review(db: Path, host: str, port: int, two_reviewers: bool) -> None:
         serve(db, host, port, two_reviewers)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+
+
+cli.add_command(count)
+cli.add_command(report_command)
 
 
 def main() -> None:

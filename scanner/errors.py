@@ -6,6 +6,7 @@
     ├── OfficialsError      a bad list of officials (names the file and line)
     ├── TemplateError       a missing or invalid template.json
     ├── StoreError          a database that is not ours, or of a newer schema
+    ├── CountSettingsError  a count setting that makes no sense (names the setting)
     └── MissingToolError    a program the scan needs is not installed (poppler-utils)
 
 Unreadable *pages* are not exceptions: they are :class:`scanner.model.Unreadable` values.
@@ -31,6 +32,10 @@ class TemplateError(ScannerError):
 
 
 class StoreError(ScannerError):
+    pass
+
+
+class CountSettingsError(ScannerError):
     pass
 
 

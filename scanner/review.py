@@ -21,11 +21,12 @@ import cv2
 import numpy as np
 from flask import Flask, Response, abort, g, jsonify, redirect, render_template, request, url_for
 
-from . import render
+from . import render, report
 from .auth import verify_password
 from .model import Reading
+from .results import of_store as results_of
+from .resulttext import DENOMINATOR_NAMES, FLAG_WORDS, notice_text
 from .store import ItemKey, Store
-from .tally import tally
 from .webtext import LANGUAGES, REJECT_REASONS, text
 
 SESSION_COOKIE = "scanner_session"
@@ -400,10 +401,22 @@ def create_app(db: Path, two_reviewers: bool = False) -> Flask:
     @app.get("/results")
     def results() -> Any:
         store = open_store()
-        result = tally(store.templates(), store.tally_rows(), store.pages_pending())
-        return render_template("results.html", t=g.t, lang=g.lang, csrf=g.session.csrf, who=reviewer(), result=result,
+        outcome = results_of(store)
+        return render_template("results.html", t=g.t, lang=g.lang, csrf=g.session.csrf, who=reviewer(), r=outcome,
+                               denominators=DENOMINATOR_NAMES[g.lang], flags=FLAG_WORDS[g.lang],
+                               notices=[notice_text(n, g.lang) for n in outcome.notices],
                                left=len(store.pending_items(reviewer(), app.config["TWO_REVIEWERS"])),
                                total=store.review_item_count())  # fmt: skip
+
+    @app.get("/results.<fmt>")
+    def results_file(fmt: str) -> Any:
+        writers = {"csv": (report.to_csv, "text/csv"), "json": (report.to_json, "application/json")}
+        if fmt not in writers:
+            abort(404)
+        write, media_type = writers[fmt]
+        body = write(results_of(open_store()))
+        headers = {"Content-Disposition": f"attachment; filename=ket-qua.{fmt}"}
+        return Response(body.encode("utf-8"), mimetype=media_type, headers=headers)
 
     return app
 

@@ -8,13 +8,14 @@ Tables (schema version in ``PRAGMA user_version``):
 - ``page_images``: the image each page was read from, for review and recount.
 - ``rows`` and ``box_scores``: the machine's decision per official row and every box's raw scores.
 - ``decisions``: people's decisions, append-only; never touched by a scan.
+- ``reviewers`` and ``count_settings``: accounts, and the count's own facts (see countinfo.py) by key.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -362,6 +363,14 @@ class Store:
     def setting(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM count_settings WHERE key = ?", (key,)).fetchone()
         return str(row[0]) if row else None
+
+    def set_settings(self, values: Mapping[str, str]) -> None:
+        """Set several settings in one transaction."""
+        with self.transaction() as c:
+            c.executemany("INSERT OR REPLACE INTO count_settings (key, value) VALUES (?, ?)", values.items())
+
+    def settings(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in self.conn.execute("SELECT key, value FROM count_settings")}
 
     def add_reviewer(self, name: str, password_hash: str, replace: bool = False) -> None:
         """Store a reviewer's account (the hash only).  An existing name is refused unless ``replace``."""

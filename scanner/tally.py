@@ -52,6 +52,8 @@ class TemplateTally:
     level_names: tuple[str, ...]
     collected: int  # ballots collected: the most sheets read of any one page of the ballot
     sheets_per_page: tuple[int, ...]
+    rejected_per_page: tuple[int, ...]  # sheets of each page rejected as a whole in review
+    page_of_official: tuple[int, ...]  # the page (0-based) each official is printed on
     officials: tuple[OfficialTally, ...]
 
 
@@ -85,6 +87,7 @@ def tally(templates: Mapping[str, BallotTemplate], rows: Iterable[RowRecord], pa
         counter = per_official[(r.template, r.official_index)]
         counter[("rows", None)] += 1
         if r.page_rejected:
+            counter[("rejected", None)] += 1
             continue  # collected, but invalid as a whole
         effective = r.effective
         if effective is None:
@@ -95,7 +98,8 @@ def tally(templates: Mapping[str, BallotTemplate], rows: Iterable[RowRecord], pa
     out: list[TemplateTally] = []
     for fp, t in templates.items():
         # every sheet of a page carries a row for each official printed on it
-        per_page = tuple(per_official[(fp, p.rows[0].official_index)][("rows", None)] for p in t.pages)
+        firsts = [per_official[(fp, p.rows[0].official_index)] for p in t.pages]
+        per_page = tuple(c[("rows", None)] for c in firsts)
         if not any(per_page):
             continue
         officials = []
@@ -112,5 +116,12 @@ def tally(templates: Mapping[str, BallotTemplate], rows: Iterable[RowRecord], pa
                     pending=c[("pending", None)],
                 )
             )
-        out.append(TemplateTally(fp, t.title, t.levels, max(per_page), per_page, tuple(officials)))
+        rejected = tuple(c[("rejected", None)] for c in firsts)
+        page_of = {row.official_index: k for k, p in enumerate(t.pages) for row in p.rows}
+        out.append(
+            TemplateTally(
+                fp, t.title, t.levels, max(per_page), per_page, rejected,
+                tuple(page_of[i] for i in range(len(t.officials))), tuple(officials),
+            )
+        )  # fmt: skip
     return Tally(tuple(out), rows_pending, pages_pending)

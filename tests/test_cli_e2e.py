@@ -38,7 +38,7 @@ def test_three_hundred_ballots_counted_exactly(template12: Path, tmp_path: Path)
     table = run("tally", "--db", db).stdout
     assert "Final" in table and "Ballots collected: 300" in table
     data = json.loads(run("tally", "--db", db, "--format", "json").stdout)
-    assert data["provisional"] is False and data["templates"][0]["ballots_collected"] == 300
+    assert data["provisional"] is False and data["ballots"][0]["collected"] == 300
 
 
 @pytest.mark.parametrize("fmt", ["jpeg", "png", "tiff", "tiff-g4", "pdf"])
