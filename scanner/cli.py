@@ -1,4 +1,5 @@
-"""The ``scanner`` command line: template, simulate, scan, tally, export, show, reviewer, review, count, report.
+"""The ``scanner`` command line: template, simulate, scan, tally, export, show, reviewer, review, count, report,
+recount.
 
 Exit codes: 0 success; 1 an error that stopped the command (message on stderr);
 2 wrong usage; 3 the scan finished but some files or pages could not be used
@@ -18,7 +19,7 @@ import click
 
 from . import report, results, templatefile
 from .ballotpdf import missing_glyphs, render_pdf
-from .cli_results import count, report_command
+from .cli_results import count, recount_command, report_command
 from .errors import ScannerError
 from .layout import layout_ballot
 from .load import discover
@@ -462,6 +463,7 @@ def review(db: Path, host: str, port: int, two_reviewers: bool) -> None:
 
 cli.add_command(count)
 cli.add_command(report_command)
+cli.add_command(recount_command)
 
 
 def main() -> None:

@@ -239,6 +239,16 @@ def load_page(ref: PageRef, kind: str, settings: ReaderSettings) -> tuple[PageIm
         if exc.__class__.__module__.startswith("pdf2image"):
             return Unreadable("unreadable_file", f"page {ref.page_index + 1} cannot be rendered: {exc}")
         raise
+    page = prepare_page(ref, pixels, settings)
+    if isinstance(page, Unreadable):
+        return page
+    if page.pixels is not pixels:
+        original = b""  # the stored image must be the one that was read
+    return page, original
+
+
+def prepare_page(ref: PageRef, pixels: np.ndarray, settings: ReaderSettings) -> PageImage | Unreadable:
+    """Decoded grey pixels made ready to read: size checked, reduced, streaks evened out."""
     if min(pixels.shape) < 200:
         return Unreadable("too_small", f"the image is only {pixels.shape[1]}x{pixels.shape[0]} pixels")
     sample = pixels[::3, ::3]
@@ -246,6 +256,15 @@ def load_page(ref: PageRef, kind: str, settings: ReaderSettings) -> tuple[PageIm
     reduced, px_per_mm = reduce_resolution(np.ascontiguousarray(pixels), settings)
     if not bilevel:
         reduced = even_out_lines(reduced, px_per_mm, settings)
-    if reduced is not pixels:
-        original = b""  # the stored image must be the one that was read
-    return PageImage(ref, reduced, px_per_mm, bilevel), original
+    return PageImage(ref, reduced, px_per_mm, bilevel)
+
+
+def load_stored_page(ref: PageRef, media_type: str, data: bytes, settings: ReaderSettings) -> PageImage | Unreadable:
+    """A page from the image the store kept of it (PNG or JPEG), prepared as :func:`load_page` does."""
+    kind = {"image/png": "png", "image/jpeg": "jpeg"}.get(media_type)
+    if kind is None:
+        return Unreadable("unreadable_file", f"the stored image is {media_type!r}, not PNG or JPEG")
+    decoded = _decode_single(data, kind)
+    if isinstance(decoded, str):
+        return Unreadable("unreadable_file", decoded)
+    return prepare_page(ref, decoded, settings)

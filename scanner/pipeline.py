@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from typing import TypeVar
 
 import cv2
 
 from .align import align_page
 from .classify import classify_page, page_reasons
-from .load import load_page
-from .model import BallotTemplate, PageRef, PageResult, Unreadable
+from .load import load_page, load_stored_page
+from .model import BallotTemplate, PageImage, PageRef, PageResult, Unreadable
 from .pageink import measure_page_ink
 from .score import canonical_page, score_canonical
 from .settings import DEFAULT_READER, DEFAULT_THRESHOLDS, ReaderSettings, Thresholds
 
 MEDIA_TYPES = {"jpeg": "image/jpeg", "png": "image/png"}
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,21 @@ def read_page(task: tuple[PageRef, str], ctx: ReadContext) -> PageResult:
         if not ok:
             raise RuntimeError(f"could not encode page {ref.page_index + 1} of {ref.path} as PNG")
         media_type, image = "image/png", encoded.tobytes()
+    return _read_prepared(page, ctx, media_type, image, started)
+
+
+def read_stored_page(task: tuple[PageRef, str, bytes], ctx: ReadContext) -> PageResult:
+    """Read a page again from the image the store kept of it (for recount); the result carries no image."""
+    ref, media_type, data = task
+    started = time.perf_counter()
+    page = load_stored_page(ref, media_type, data, ctx.reader)
+    if isinstance(page, Unreadable):
+        return PageResult(ref, "unusable", page.reason, page.detail, seconds=time.perf_counter() - started)
+    return _read_prepared(page, ctx, "", b"", started)
+
+
+def _read_prepared(page: PageImage, ctx: ReadContext, media_type: str, image: bytes, started: float) -> PageResult:
+    ref = page.ref
     alignment = align_page(page, ctx.templates, ctx.thresholds, ctx.reader)
     if isinstance(alignment, Unreadable):
         return PageResult(
@@ -83,14 +100,28 @@ def _init_worker() -> None:
 
 def read_pages(tasks: Iterable[tuple[PageRef, str]], ctx: ReadContext, workers: int) -> Iterator[PageResult]:
     """Read pages, in parallel when ``workers`` > 1; results come in completion order."""
+    return _in_pool(read_page, tasks, ctx, workers, ordered=False)
+
+
+def reread_stored_pages(
+    tasks: Iterable[tuple[PageRef, str, bytes]], ctx: ReadContext, workers: int
+) -> Iterator[PageResult]:
+    """Read stored page images again, in parallel when ``workers`` > 1; results in the order given."""
+    return _in_pool(read_stored_page, tasks, ctx, workers, ordered=True)
+
+
+def _in_pool(
+    read: Callable[..., PageResult], tasks: Iterable[T], ctx: ReadContext, workers: int, ordered: bool
+) -> Iterator[PageResult]:
     if workers <= 1:
         for task in tasks:
-            yield read_page(task, ctx)
+            yield read(task, ctx)
         return
     # spawn: a fresh interpreter per worker, safe whatever threads the parent has started
     pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_init_worker)
     try:
-        yield from pool.imap_unordered(partial(read_page, ctx=ctx), tasks, chunksize=2)
+        mapper = pool.imap if ordered else pool.imap_unordered
+        yield from mapper(partial(read, ctx=ctx), tasks, chunksize=2)
         pool.close()
     finally:
         pool.terminate()

@@ -27,7 +27,7 @@ import numpy as np
 from . import templatefile
 from .errors import StoreError
 from .load import ScanFile
-from .model import BallotTemplate, PageResult, Reading
+from .model import BallotTemplate, PageRef, PageResult, Reading
 from .tally import RowRecord
 
 SCHEMA_VERSION = 3
@@ -570,6 +570,15 @@ class Store:
     def templates(self) -> dict[str, BallotTemplate]:
         rows = self.conn.execute("SELECT fingerprint, json FROM templates ORDER BY added_at, fingerprint")
         return {fp: templatefile.loads(text, f"template {fp[:8]} in {self.path}") for fp, text in rows}
+
+    def stored_page_refs(self) -> list[tuple[int, PageRef]]:
+        """(page id, where it came from) of every page whose image is stored, in page id order."""
+        rows = self.conn.execute(
+            "SELECT pages.id, files.path, files.sha256, pages.page_index FROM pages"
+            " JOIN files ON files.sha256 = pages.file_sha256 JOIN page_images ON page_images.page_id = pages.id"
+            " ORDER BY pages.id"
+        )
+        return [(page_id, PageRef(path, sha, index)) for page_id, path, sha, index in rows]
 
     def page_image(self, page_id: int) -> tuple[str, bytes] | None:
         row = self.conn.execute("SELECT media_type, data FROM page_images WHERE page_id = ?", (page_id,)).fetchone()
