@@ -36,10 +36,10 @@ demo: $(BIN)/scanner
 	rm -f out/demo.db out/demo.db-wal out/demo.db-shm
 	mkdir -p out
 	$(BIN)/scanner scan --db out/demo.db --template templates/uy-ban-thuong-vu-12 samples/scans || [ $$? -eq 3 ]
-	$(BIN)/scanner tally --db out/demo.db --format csv --out out/demo-tally.csv
-	$(BIN)/scanner tally --db out/demo.db --format json --out out/demo-tally.json
+	$(BIN)/scanner count set --db out/demo.db --from samples/count.toml
+	$(BIN)/scanner report --db out/demo.db --pdf out/demo-minutes.pdf --csv out/demo-results.csv --json out/demo-results.json
 	$(BIN)/scanner export --db out/demo.db --format jsonl --out out/demo-pages.jsonl
-	$(BIN)/scanner tally --db out/demo.db --format table
+	$(BIN)/scanner report --db out/demo.db
 
 test: lint system-test
 	$(BIN)/python -m pytest -q

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import time
@@ -217,3 +218,23 @@ def test_results_and_language(db: Path) -> None:
     token = _csrf(client, "/results")
     assert client.post("/logout", data={"csrf": token}).status_code == 302
     assert client.get("/results").status_code == 302
+
+
+def test_results_page_follows_the_count_settings_and_serves_the_cli_files(db: Path, tmp_path: Path) -> None:
+    # two ballots and NQ 96 with one ballot issued: the denominator is 1, so every "thấp" is over half
+    run("count", "set", "--db", db, "--framework", "nq96", "--issued", "1", "--title", "Kỳ họp thứ 9")
+    client = _client(db)
+    _sign_in(client)
+    page = client.get("/results").get_data(as_text=True)
+    assert "Kết quả: Kỳ họp thứ 9" in page and "Nghị quyết số 96/2023/QH15" in page
+    assert "số phiếu phát ra: 1" in page
+    assert "số phiếu thu về (2) nhiều hơn số phiếu phát ra (1)" in page
+    run("report", "--db", db, "--csv", tmp_path / "r.csv", "--json", tmp_path / "r.json")
+    cli_json = (tmp_path / "r.json").read_bytes()
+    served = client.get("/results.json")
+    assert served.status_code == 200 and served.data == cli_json
+    assert client.get("/results.csv").data == (tmp_path / "r.csv").read_bytes()
+    assert client.get("/results.xml").status_code == 404
+    flagged = sum(o["low_over_half"] for o in json.loads(cli_json)["ballots"][0]["officials"])
+    assert page.count('class="flagged"') == flagged > 0
+    assert page.count("Trên 1/2 tín nhiệm thấp") + page.count("Từ 2/3 trở lên tín nhiệm thấp") == flagged
