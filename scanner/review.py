@@ -25,7 +25,7 @@ from . import render, report
 from .auth import verify_password
 from .model import Reading
 from .results import of_store as results_of
-from .resulttext import DENOMINATOR_NAMES, FLAG_WORDS, notice_text
+from .resulttext import DENOMINATOR_NAMES, FLAG_WORDS, notice_text, vi_number
 from .store import ItemKey, Store
 from .webtext import LANGUAGES, REJECT_REASONS, text
 
@@ -405,18 +405,29 @@ def create_app(db: Path, two_reviewers: bool = False) -> Flask:
         return render_template("results.html", t=g.t, lang=g.lang, csrf=g.session.csrf, who=reviewer(), r=outcome,
                                denominators=DENOMINATOR_NAMES[g.lang], flags=FLAG_WORDS[g.lang],
                                notices=[notice_text(n, g.lang) for n in outcome.notices],
+                               pct=vi_number if g.lang == "vi" else str,
                                left=len(store.pending_items(reviewer(), app.config["TWO_REVIEWERS"])),
                                total=store.review_item_count())  # fmt: skip
 
     @app.get("/results.<fmt>")
     def results_file(fmt: str) -> Any:
-        writers = {"csv": (report.to_csv, "text/csv"), "json": (report.to_json, "application/json")}
-        if fmt not in writers:
+        if fmt not in ("csv", "json", "pdf"):
             abort(404)
-        write, media_type = writers[fmt]
-        body = write(results_of(open_store()))
-        headers = {"Content-Disposition": f"attachment; filename=ket-qua.{fmt}"}
-        return Response(body.encode("utf-8"), mimetype=media_type, headers=headers)
+        store = open_store()
+        outcome = results_of(store)
+        if fmt == "pdf":
+            from .minutes import render_minutes
+
+            body = render_minutes(outcome, report.results_sha256(outcome), store.path.name)
+            media_type, name = "application/pdf", "bien-ban-kiem-phieu.pdf"
+        else:
+            text = report.to_csv(outcome) if fmt == "csv" else report.to_json(outcome)
+            body, media_type, name = (
+                text.encode("utf-8"),
+                f"text/{fmt}" if fmt == "csv" else "application/json",
+                f"ket-qua.{fmt}",
+            )
+        return Response(body, mimetype=media_type, headers={"Content-Disposition": f"attachment; filename={name}"})
 
     return app
 

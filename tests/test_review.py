@@ -235,6 +235,10 @@ def test_results_page_follows_the_count_settings_and_serves_the_cli_files(db: Pa
     assert served.status_code == 200 and served.data == cli_json
     assert client.get("/results.csv").data == (tmp_path / "r.csv").read_bytes()
     assert client.get("/results.xml").status_code == 404
+    minutes = client.get("/results.pdf")
+    assert minutes.status_code == 200 and minutes.data.startswith(b"%PDF")
+    run("report", "--db", db, "--pdf", tmp_path / "m.pdf")
+    assert minutes.data == (tmp_path / "m.pdf").read_bytes()
     flagged = sum(o["low_over_half"] for o in json.loads(cli_json)["ballots"][0]["officials"])
     assert page.count('class="flagged"') == flagged > 0
     assert page.count("Trên 1/2 tín nhiệm thấp") + page.count("Từ 2/3 trở lên tín nhiệm thấp") == flagged
