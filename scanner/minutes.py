@@ -19,7 +19,16 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import registerFontFamily
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from .ballotpdf import register_fonts
 from .countinfo import CountSettings
@@ -56,14 +65,17 @@ def _styles() -> dict[str, ParagraphStyle]:
         "centre": ParagraphStyle("centre", base, alignment=TA_CENTER),
         "centre_bold": ParagraphStyle("centre_bold", base, fontName=bold, alignment=TA_CENTER),
         "right": ParagraphStyle("right", base, alignment=TA_RIGHT),
-        "section": ParagraphStyle(
-            "section", base, fontName=bold, fontSize=10.5, spaceBefore=8, spaceAfter=4, keepWithNext=1
-        ),
+        "section": ParagraphStyle("section", base, fontName=bold, fontSize=10.5, spaceBefore=8, spaceAfter=4),
     }
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def _section(title: str, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """A section heading, on a new page when less than a few lines would follow it on this one."""
+    return [CondPageBreak(35 * mm), _p(title, styles["section"])]
 
 
 def _b(text: str) -> str:
@@ -226,7 +238,7 @@ def _totals(r: Results, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
         colWidths=[75 * mm, (WIDTH_MM - 75) * mm],
     )
     table.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5)]))
-    return [_p("I. SỐ LƯỢNG", styles["section"]), table]
+    return [*_section("I. SỐ LƯỢNG", styles), table]
 
 
 def _official_table(b: BallotResult, r: Results, styles: dict[str, ParagraphStyle]) -> Table:
@@ -269,7 +281,7 @@ def _official_table(b: BallotResult, r: Results, styles: dict[str, ParagraphStyl
 
 
 def _results(r: Results, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
-    out: list[Flowable] = [_p("II. KẾT QUẢ LẤY PHIẾU TÍN NHIỆM", styles["section"])]
+    out: list[Flowable] = _section("II. KẾT QUẢ LẤY PHIẾU TÍN NHIỆM", styles)
     name = DENOMINATOR_NAMES["vi"][r.denominator_kind]
     for b in r.ballots:
         if len(r.ballots) > 1:
@@ -301,7 +313,7 @@ def _charts(r: Results, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
 
 def _flags(r: Results, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     rules = r.settings.rules
-    out: list[Flowable] = [_p("IV. TRƯỜNG HỢP CÓ TỶ LỆ TÍN NHIỆM THẤP CAO", styles["section"])]
+    out: list[Flowable] = _section("IV. TRƯỜNG HỢP CÓ TỶ LỆ TÍN NHIỆM THẤP CAO", styles)
     flagged = [(b, o) for b in r.ballots for o in b.officials if o.low_over_half]
     if not flagged:
         out.append(_p("Không có người nào có trên một nửa số phiếu tín nhiệm thấp.", styles["body"]))
@@ -338,7 +350,7 @@ def _remarks(r: Results, sha256: str, source: str, styles: dict[str, ParagraphSt
         )
     if r.settings.remarks:
         items.append(r.settings.remarks)
-    out: list[Flowable] = [_p("V. GHI CHÚ", styles["section"])]
+    out: list[Flowable] = _section("V. GHI CHÚ", styles)
     out += [_p(f"- {x}", styles["body"]) for x in items] or [_p("Không có.", styles["body"])]
     out.append(Spacer(1, 2 * mm))
     out.append(
