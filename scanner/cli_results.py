@@ -120,7 +120,12 @@ def _option_name(key: str) -> str:
 @count.command("show")
 @click.option("--db", "db", required=True, type=click.Path(path_type=Path))
 def count_show(db: Path) -> None:
-    """Show the count's settings, the quorum check and what is still missing for the minutes."""
+    """Show the count's settings, the quorum check and what is still missing for the minutes.
+
+    \b
+    Example:
+      scanner count show --db count.db
+    """
     with Store(db) as store:
         click.echo(describe(countinfo.from_values(store.settings())))
 

@@ -214,7 +214,9 @@ def good_rows_match_truth(db: Path, truth: Path) -> int:
 
 
 def test_help_has_an_example_for_every_command() -> None:
-    for command in (["template"], ["template", "new"], ["simulate"], ["scan"], ["tally"], ["export"], ["show"]):
+    commands = [["template"], ["template", "new"], ["simulate"], ["scan"], ["tally"], ["export"], ["show"]]
+    commands += [["reviewer"], ["review"], ["count"], ["count", "set"], ["count", "show"], ["report"], ["recount"]]
+    for command in commands:
         text = run(*command, "--help").stdout
         assert "Example" in text and "scanner " + command[0] in text
 
