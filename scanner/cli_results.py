@@ -170,7 +170,6 @@ def report_command(db: Path, pdf: Path | None, csv_out: Path | None, json_out: P
         click.echo(
             f"PROVISIONAL: {outcome.rows_pending} row(s) and {outcome.pages_pending} page(s) await review.", err=True
         )
-    sys.stdout.flush()
 
 
 @click.command("recount")

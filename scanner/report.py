@@ -80,7 +80,7 @@ def table(r: Results) -> str:
     return "\n".join(out)
 
 
-def _csv_levels(b: BallotResult, o: OfficialResult, width: int) -> list[object]:
+def _csv_levels(o: OfficialResult, width: int) -> list[object]:
     cells: list[object] = []
     for k in range(width):
         cells += [o.levels[k].name, o.levels[k].count, o.levels[k].percent] if k < len(o.levels) else ["", "", ""]
@@ -100,7 +100,7 @@ def to_csv(r: Results) -> str:
         for o in b.officials:
             row: list[object] = [b.fingerprint[:8].upper(), o.stt, o.name, o.position, r.denominator_kind.value]
             row += ["" if b.denominator is None else b.denominator, "" if b.issued is None else b.issued, b.collected]
-            row += _csv_levels(b, o, width)
+            row += _csv_levels(o, width)
             row += [o.blank, o.multi, o.on_rejected, o.pending, int(o.low_over_half), int(o.low_two_thirds)]
             writer.writerow([*row, o.high_rank, int(r.provisional)])
     return buffer.getvalue()
