@@ -335,25 +335,6 @@ class Store:
                 )
         return True
 
-    def record_row_decision(
-        self, row_id: int, reading: Reading, level: int | None, reviewer: str, comment: str = ""
-    ) -> int:
-        """Append a person's decision on a row; the machine's reading is kept beside it."""
-        if (reading is Reading.LEVEL) != (level is not None):
-            raise ValueError("a level decision needs a level, and only a level decision has one")
-        with self.transaction() as c:
-            machine = c.execute("SELECT reading, level FROM rows WHERE id = ?", (row_id,)).fetchone()
-            if machine is None:
-                raise StoreError(f"no row {row_id} in {self.path}")
-            return int(
-                c.execute(
-                    "INSERT INTO decisions (row_id, reading, level, machine_reading, machine_level, reviewer, comment,"
-                    " decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (row_id, reading.value, level, machine[0], machine[1], reviewer, comment, _now()),
-                ).lastrowid
-                or 0
-            )
-
     # -- review ---------------------------------------------------------------------------------
 
     def set_setting(self, key: str, value: str) -> None:
@@ -654,19 +635,6 @@ class Store:
                 " AND id NOT IN (SELECT page_id FROM effective_page_decisions)"
             ).fetchone()[0]
         )
-
-    def record_page_decision(self, page_id: int, verdict: str, reviewer: str, comment: str = "") -> int:
-        """Append a person's decision on a whole page: ``accept_page`` or ``reject_page``."""
-        if verdict not in ("accept_page", "reject_page"):
-            raise ValueError(f"a page is accepted or rejected, not {verdict!r}")
-        with self.transaction() as c:
-            if c.execute("SELECT 1 FROM pages WHERE id = ?", (page_id,)).fetchone() is None:
-                raise StoreError(f"no page {page_id} in {self.path}")
-            cursor = c.execute(
-                "INSERT INTO decisions (page_id, reading, reviewer, comment, decided_at) VALUES (?, ?, ?, ?, ?)",
-                (page_id, verdict, reviewer, comment, _now()),
-            )
-            return int(cursor.lastrowid or 0)
 
     def flagged_pages(self) -> list[tuple[int, str, int, str]]:
         """(page id, path, page index, reasons) of read pages flagged as a whole and not yet decided."""

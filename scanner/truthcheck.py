@@ -115,11 +115,11 @@ def decide_as_truth(db: Path, truth_path: Path, reviewer: str = "truth") -> int:
         for page_id, path, page_index, _reasons in store.flagged_pages():
             fact = facts[(Path(path).name, page_index)]
             verdict = "reject_page" if fact.get("struck_name") else "accept_page"
-            store.record_page_decision(page_id, verdict, reviewer=reviewer)
+            store.review_page(page_id, verdict, {}, reviewer=reviewer)
         pending = store.review_rows()
         for row_id, path, page_index, _template, _number, official in pending:
             t = by_sheet[(Path(path).name, page_index)][official]
-            store.record_row_decision(row_id, Reading(t["intended"]), t["level"], reviewer=reviewer)
+            store.review_row(row_id, Reading(t["intended"]), t["level"], reviewer=reviewer)
     return len(pending)
 
 

@@ -333,7 +333,7 @@ def test_show_draws_each_box_in_its_decisions_colour(template12: Path, template1
                                                 COLOURS[BoxState.REVIEW])  # fmt: skip
     with Store(db) as store:
         row_id = next(r[0] for r in store.review_rows() if r[5] == pending["official_index"])
-        store.record_row_decision(row_id, Reading.LEVEL, 0, reviewer="test")
+        store.review_row(row_id, Reading.LEVEL, 0, reviewer="test")
     after = colours(tmp_path / "after.png")
     assert after[2] == COLOURS[BoxState.DECIDED]
     missing = run("show", "--db", db, "999", check=False)

@@ -48,7 +48,7 @@ def test_recount_lists_changes_and_touches_nothing(tmp_path: Path) -> None:
         row_id = store.conn.execute(
             "SELECT id FROM rows WHERE page_id = ? AND official_index = ?", (page["page_id"], official)
         ).fetchone()[0]
-        store.record_row_decision(row_id, Reading.LEVEL, 1, reviewer="lan")
+        store.review_row(row_id, Reading.LEVEL, 1, reviewer="lan")
     decided = _snapshot(db)
     again = run("recount", "--db", db, *strict, "--workers", "1").stdout
     line = next(x for x in again.splitlines() if f"STT {first['stt']} " in x and f"page {first['page_id']} " in x)

@@ -35,9 +35,9 @@ def test_a_rescan_never_overwrites_a_decision(scanned: tuple[Path, Path], templa
         pending = store.review_rows()
         assert pending, "the fixture draws two marks on a fifth of the rows"
         row_id = pending[0][0]
-        store.record_row_decision(row_id, Reading.LEVEL, 1, reviewer="an")
+        store.review_row(row_id, Reading.LEVEL, 1, reviewer="an")
         with pytest.raises(ValueError):
-            store.record_row_decision(row_id, Reading.LEVEL, None, reviewer="an")
+            store.review_row(row_id, Reading.LEVEL, None, reviewer="an")
         before = list(store.tally_rows())
     run("scan", "--db", db, "--template", template12, scans)
     with Store(db) as store:
@@ -49,7 +49,7 @@ def test_decisions_are_append_only(scanned: tuple[Path, Path]) -> None:
     _, db = scanned
     with Store(db) as store:
         row_id = store.review_rows()[0][0]
-        store.record_row_decision(row_id, Reading.BLANK, None, reviewer="an", comment="faint")
+        store.review_row(row_id, Reading.BLANK, None, reviewer="an", comment="faint")
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             store.conn.execute("UPDATE decisions SET reviewer = 'x'")
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
