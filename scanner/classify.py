@@ -16,15 +16,21 @@ BLANK_ON_BILEVEL = "blank_on_bilevel_scan"  # a 1-bit scan may have dropped a li
 LIGHT_PEN_BILEVEL = "light_pen_on_bilevel_scan"  # a 1-bit scan lost this voter's ink on other rows
 STRUCK_OUT_NAME = "struck_out_name"  # a printed name crossed out: the whole ballot is invalid (QĐ 96)
 WRITING_OUTSIDE = "writing_outside_boxes"  # handwriting in the margins
+INK_LOST = "ink_lost_bilevel_scan"  # a 1-bit scan that visibly lost ink: scan the sheet again in grey
 
 
-def page_reasons(ink: PageInk, code_read: bool, thresholds: Thresholds) -> tuple[str, ...]:
+def page_reasons(
+    ink: PageInk, code_read: bool, thresholds: Thresholds, decisions: tuple[RowDecision, ...] = ()
+) -> tuple[str, ...]:
     """Reasons a person must look at the whole page before its rows count.
 
     The page becomes one review item (accept it, or reject the ballot); its rows wait in
-    the tally until then, but are not review items of their own.
+    the tally until then, but are not review items of their own.  ``decisions`` are the page's
+    rows from :func:`classify_page`: a 1-bit page that lost ink says so on its rows.
     """
     reasons = []
+    if any(LIGHT_PEN_BILEVEL in d.reasons for d in decisions):
+        reasons.append(INK_LOST)
     if not code_read:
         reasons.append(PAGE_CODE_UNREAD)
     if ink.strike_mm >= thresholds.strike_min_mm:
@@ -96,19 +102,20 @@ LOST_INK = (BLANK_ON_BILEVEL, FAINT_MARK, MARGINAL_MARK)
 
 
 def classify_page(
-    rows: tuple[RowScores, ...], thresholds: Thresholds, bilevel: bool = False
+    rows: tuple[RowScores, ...], thresholds: Thresholds, bilevel: bool = False, rule_gaps: float = 0.0
 ) -> tuple[RowDecision, ...]:
     """Every row's decision, with the page as context on 1-bit scans.
 
-    When the scanner's threshold has visibly eaten this voter's ink on several rows (blank
-    rows, broken light marks), a row that reads as one clean mark may be a scribbled-out box
-    whose chosen mark vanished: every row of the page goes to a person.
+    When the scanner's threshold has visibly eaten ink (this voter's on several rows: blank
+    rows, broken light marks; or the printed rules, ``PageInk.rule_gaps``, broken into dashes),
+    a row that reads as one clean mark may be a scribbled-out box whose chosen mark vanished:
+    every row of the page goes to a person, and the page with them (:func:`page_reasons`).
     """
     decisions = tuple(classify_row(r, thresholds, bilevel) for r in rows)
     if not bilevel:
         return decisions
     lost = sum(1 for d in decisions if any(reason in LOST_INK for reason in d.reasons))
-    if lost < thresholds.bilevel_light_pen_rows:
+    if lost < thresholds.bilevel_light_pen_rows and rule_gaps < thresholds.bilevel_rule_gaps:
         return decisions
     return tuple(
         d if d.needs_review else RowDecision(d.official_index, d.reading, d.level, (LIGHT_PEN_BILEVEL,))

@@ -245,6 +245,8 @@ def scan(
                 f"Pages held for review as a whole: {outcome.flagged} "
                 "(a struck-out name, writing outside the boxes, or an unreadable page code)"
             )
+        if outcome.bilevel:
+            _tell_bilevel(outcome)
         if outcome.already_scanned:
             click.echo(f"Files skipped, already scanned: {outcome.already_scanned}")
         if skipped_types and not watch:
@@ -260,6 +262,22 @@ def scan(
         )
     if outcome.unusable:
         sys.exit(EXIT_UNUSABLE)
+
+
+def _tell_bilevel(outcome: ScanOutcome) -> None:
+    """Tell the operator which sheets were scanned in black and white, and which of them to scan again."""
+    click.echo(
+        f"Pages scanned in black and white (1-bit): {outcome.bilevel}. Such a scan can lose pencil and "
+        "coloured ink, so no row left bare on them is counted without a person."
+    )
+    if not outcome.ink_lost:
+        return
+    click.echo(
+        f"Pages that visibly lost ink: {len(outcome.ink_lost)} (held for review as a whole). "
+        "Scan these sheets again in grey (8-bit) and mark the 1-bit pages 'not a ballot' in review:"
+    )
+    for ref in outcome.ink_lost:
+        click.echo(f"  {ref.path}, page {ref.page_index + 1}")
 
 
 def _scan_with_progress(store: Store, ctx: ReadContext, files: list[Path], workers: int) -> ScanOutcome:

@@ -9,7 +9,10 @@ does not grow with the size of the stack.
 from __future__ import annotations
 
 import hashlib
+import shutil
 import struct
+import subprocess
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +30,7 @@ A4_LONG_SIDE_MM = 297.0
 DECODE_ERRORS = (OSError, ValueError, TypeError, EOFError, SyntaxError, IndexError, struct.error, RuntimeError)
 SUFFIXES = {".pdf": "pdf", ".tif": "tiff", ".tiff": "tiff", ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png"}
 PDF_RENDER_DPI = 200  # pages of a PDF are rendered at this resolution before reading
+PDF_TOOL_TIMEOUT_S = 120  # pdfimages on one page; a scanner's page takes well under a second
 POPPLER_MISSING = "reading PDF scans needs poppler-utils: run 'make', or 'sudo apt-get install poppler-utils'"
 
 
@@ -191,14 +195,73 @@ def even_out_lines(pixels: np.ndarray, px_per_mm: float, settings: ReaderSetting
     return np.clip(evened, 0, 255).astype(np.uint8)
 
 
-def _decode_tiff_frame(path: Path, index: int) -> np.ndarray:
+def looks_bilevel(pixels: np.ndarray, settings: ReaderSettings) -> bool:
+    """Whether decoded grey pixels came from a 1-bit scan, whatever file now holds them.
+
+    A 1-bit scan saved as 8-bit PNG, as JPEG, or drawn into a PDF keeps almost every pixel at
+    black or white, give or take the file's ringing; a grey scan has sensor noise, blurred edges
+    and grey ink.
+
+    >>> settings = ReaderSettings()
+    >>> page = np.full((300, 200), 255, np.uint8); page[100:120] = 3
+    >>> looks_bilevel(page, settings), looks_bilevel(page // 2 + 60, settings)
+    (True, False)
+    """
+    sample = pixels[::2, ::2]
+    near = settings.bilevel_extreme_levels
+    others = (sample > near) & (sample < 255 - near)
+    return float(others.mean()) <= settings.bilevel_other_share
+
+
+def _decode_tiff_frame(path: Path, index: int) -> tuple[np.ndarray, bool]:
+    """The frame as one ink channel, and whether the file stores it at one bit a pixel."""
     from PIL import Image
 
     with Image.open(path) as image:
         image.seek(index)
+        one_bit = image.mode == "1"
         frame = image.convert("L") if image.mode in ("1", "L", "LA", "I;16", "I") else image.convert("RGB")
         frame.load()
-        return ink_view(np.asarray(frame))
+        return ink_view(np.asarray(frame)), one_bit
+
+
+def _poppler(args: list[str]) -> subprocess.CompletedProcess[bytes]:
+    tool = shutil.which(args[0])
+    if tool is None:
+        raise MissingToolError(POPPLER_MISSING)
+    return subprocess.run([tool, *args[1:]], capture_output=True, timeout=PDF_TOOL_TIMEOUT_S, check=False)
+
+
+def _pdf_page_image(path: Path, index: int) -> tuple[np.ndarray, int] | None:
+    """A scanner's PDF page as the scanner made it: its one embedded image and its bits per component.
+
+    None when the page is not a single image (a PDF drawn by a program, several pieces),
+    when the image cannot be taken out, or when it comes out dark (an inverted image mask):
+    such pages are rendered instead.
+    """
+    page = str(index + 1)
+    listing = _poppler(["pdfimages", "-f", page, "-l", page, "-list", str(path)])
+    lines = [line.split() for line in listing.stdout.decode("utf-8", "replace").splitlines()[2:] if line.strip()]
+    if listing.returncode != 0 or len(lines) != 1 or len(lines[0]) < 8 or lines[0][2] != "image":
+        return None
+    try:
+        bits = int(lines[0][7])
+    except ValueError:
+        return None
+    with tempfile.TemporaryDirectory(prefix="scanner-pdf-") as folder:
+        out = _poppler(["pdfimages", "-f", page, "-l", page, "-png", str(path), str(Path(folder) / "page")])
+        written = sorted(Path(folder).glob("page-*.png"))
+        if out.returncode != 0 or len(written) != 1:
+            return None
+        pixels = cv2.imdecode(np.frombuffer(written[0].read_bytes(), np.uint8), cv2.IMREAD_UNCHANGED)
+    if pixels is None:
+        return None
+    if pixels.dtype == np.uint16:
+        pixels = (pixels.astype(np.uint32) // 257).astype(np.uint8)
+    pixels = ink_view(pixels)
+    if float(np.median(pixels[::8, ::8])) < 128:
+        return None
+    return pixels, bits
 
 
 def _render_pdf_page(path: Path, index: int) -> np.ndarray:
@@ -210,6 +273,15 @@ def _render_pdf_page(path: Path, index: int) -> np.ndarray:
     return ink_view(np.asarray(images[0].convert("RGB")))
 
 
+def _decode_pdf_page(path: Path, index: int) -> tuple[np.ndarray, bool]:
+    """The page's pixels, and whether they were stored at one bit a pixel."""
+    embedded = _pdf_page_image(path, index)
+    if embedded is not None:
+        pixels, bits = embedded
+        return pixels, bits == 1
+    return _render_pdf_page(path, index), False
+
+
 def load_page(ref: PageRef, kind: str, settings: ReaderSettings) -> tuple[PageImage, bytes] | Unreadable:
     """Decode one page as grayscale, reduced when finer than the settings allow.
 
@@ -218,6 +290,7 @@ def load_page(ref: PageRef, kind: str, settings: ReaderSettings) -> tuple[PageIm
     """
     path = Path(ref.path)
     original = b""
+    one_bit = False  # the file itself says the page has one bit a pixel
     try:
         if kind in ("jpeg", "png"):
             original = path.read_bytes()
@@ -226,9 +299,9 @@ def load_page(ref: PageRef, kind: str, settings: ReaderSettings) -> tuple[PageIm
                 return Unreadable("unreadable_file", decoded)
             pixels = decoded
         elif kind == "tiff":
-            pixels = _decode_tiff_frame(path, ref.page_index)
+            pixels, one_bit = _decode_tiff_frame(path, ref.page_index)
         elif kind == "pdf":
-            pixels = _render_pdf_page(path, ref.page_index)
+            pixels, one_bit = _decode_pdf_page(path, ref.page_index)
         else:
             return Unreadable("unreadable_file", "not a PDF, TIFF, JPEG or PNG file")
     except DECODE_ERRORS as exc:
@@ -239,7 +312,9 @@ def load_page(ref: PageRef, kind: str, settings: ReaderSettings) -> tuple[PageIm
         if exc.__class__.__module__.startswith("pdf2image"):
             return Unreadable("unreadable_file", f"page {ref.page_index + 1} cannot be rendered: {exc}")
         raise
-    page = prepare_page(ref, pixels, settings)
+    except subprocess.TimeoutExpired:
+        return Unreadable("unreadable_file", f"page {ref.page_index + 1} took too long to take out of the PDF")
+    page = prepare_page(ref, pixels, settings, one_bit)
     if isinstance(page, Unreadable):
         return page
     if page.pixels is not pixels:
@@ -247,24 +322,33 @@ def load_page(ref: PageRef, kind: str, settings: ReaderSettings) -> tuple[PageIm
     return page, original
 
 
-def prepare_page(ref: PageRef, pixels: np.ndarray, settings: ReaderSettings) -> PageImage | Unreadable:
-    """Decoded grey pixels made ready to read: size checked, reduced, streaks evened out."""
+def prepare_page(
+    ref: PageRef, pixels: np.ndarray, settings: ReaderSettings, one_bit: bool = False
+) -> PageImage | Unreadable:
+    """Decoded grey pixels made ready to read: size checked, bit depth judged, reduced, streaks evened out.
+
+    ``one_bit`` says the file stored the page at one bit a pixel; otherwise the pixels decide.
+    """
     if min(pixels.shape) < 200:
         return Unreadable("too_small", f"the image is only {pixels.shape[1]}x{pixels.shape[0]} pixels")
-    sample = pixels[::3, ::3]
-    bilevel = not bool(np.any((sample > 0) & (sample < 255)))
+    bilevel = one_bit or looks_bilevel(pixels, settings)
     reduced, px_per_mm = reduce_resolution(np.ascontiguousarray(pixels), settings)
     if not bilevel:
         reduced = even_out_lines(reduced, px_per_mm, settings)
     return PageImage(ref, reduced, px_per_mm, bilevel)
 
 
-def load_stored_page(ref: PageRef, media_type: str, data: bytes, settings: ReaderSettings) -> PageImage | Unreadable:
-    """A page from the image the store kept of it (PNG or JPEG), prepared as :func:`load_page` does."""
+def load_stored_page(
+    ref: PageRef, media_type: str, data: bytes, settings: ReaderSettings, one_bit: bool = False
+) -> PageImage | Unreadable:
+    """A page from the image the store kept of it (PNG or JPEG), prepared as :func:`load_page` does.
+
+    ``one_bit``: the page was judged a 1-bit scan when first read (the stored image may not show it).
+    """
     kind = {"image/png": "png", "image/jpeg": "jpeg"}.get(media_type)
     if kind is None:
         return Unreadable("unreadable_file", f"the stored image is {media_type!r}, not PNG or JPEG")
     decoded = _decode_single(data, kind)
     if isinstance(decoded, str):
         return Unreadable("unreadable_file", decoded)
-    return prepare_page(ref, decoded, settings)
+    return prepare_page(ref, decoded, settings, one_bit)

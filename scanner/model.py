@@ -141,6 +141,9 @@ class Alignment:
     orientation: Orientation
     fit_error_mm: float  # RMS of the registration corners after the fit
     code_read: bool  # False when the page was identified from its registration marks alone
+    # how many of the four registration marks the fit rests on: 4 (a homography), 3 (affine),
+    # or 2 (a similarity, only when the page code was read): fewer marks, stricter checks
+    marks_used: int = 4
 
     @property
     def page(self) -> PageLayout:
@@ -222,6 +225,8 @@ class PageResult:
     strike_mm: float | None = None  # longest line through a printed name
     margin_ink_mm2: float | None = None  # handwriting-sized ink in the margins
     homography: tuple[float, ...] = ()  # 3x3 row by row: template mm to the stored image's pixels
+    bilevel: bool = False  # read as a 1-bit scan (PageImage.bilevel)
+    marks_used: int | None = None  # registration marks the alignment rests on (Alignment.marks_used)
     image_media_type: str = ""
     image_bytes: bytes = b""
     seconds: float = 0.0

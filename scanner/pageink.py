@@ -20,6 +20,9 @@ class PageInk:
     strike_mm: float  # the longest horizontal line drawn across any row's printed name, in mm
     strike_row: int | None  # the official whose name it crosses
     margin_ink_mm2: float  # handwriting-sized ink in the margins, mm²
+    # 0..1, share of the table's printed horizontal rules missing: a 1-bit scan whose threshold
+    # was too dark breaks thin printed lines into dashes, and a light pen's strokes with them
+    rule_gaps: float = 0.0
 
 
 def _darkness(pixels: np.ndarray, ink_density: float, background_px: int) -> np.ndarray:
@@ -66,7 +69,36 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
                 length = float(stats[1:count, cv2.CC_STAT_WIDTH].max()) / s
                 if length > longest:
                     longest, where = length, row.official_index
-    return PageInk(round(longest, 2), where, round(_margin_ink(canon, alignment, ink_density, settings), 2))
+    margin = _margin_ink(canon, alignment, ink_density, settings)
+    gaps = _rule_gaps(canon, alignment, ink_density, settings)
+    return PageInk(round(longest, 2), where, round(margin, 2), round(gaps, 4))
+
+
+def _rule_gaps(canon: CanonicalPage, alignment: Alignment, ink_density: float, settings: ReaderSettings) -> float:
+    """Share of the printed rules between the rows where no line is found, 0..1.
+
+    Each rule is followed across the names and the level columns; a column of the rule counts as
+    present when any pixel within ``rule_search_mm`` of where it is printed shows faint ink (a
+    grey scan blurs a 0.25 mm rule to a light line; a 1-bit one keeps it black or drops it).
+    """
+    s = canon.px_per_mm
+    rows = alignment.page.rows
+    x0 = min(r.name_rect.x_mm for r in rows) + settings.cell_inset_mm
+    x1 = max(b.x_mm + b.w_mm for r in rows for b in r.boxes)
+    ys = sorted({r.name_rect.y_mm for r in rows} | {r.name_rect.y_mm + r.name_rect.h_mm for r in rows})
+    reach = settings.rule_search_mm + settings.background_mm  # room for the paper around the rule
+    background = int(settings.background_mm * s) | 1
+    present = total = 0
+    for y in ys:
+        band = canon.pixels[int((y - reach) * s) : int((y + reach) * s), int(x0 * s) : int(x1 * s)]
+        if band.size == 0:
+            continue
+        dark = _darkness(band, ink_density, background)
+        middle = dark[int(settings.background_mm * s) : dark.shape[0] - int(settings.background_mm * s)]
+        line = middle.max(axis=0) >= settings.faint_darkness
+        present += int(line.sum())
+        total += line.size
+    return 1.0 - present / total if total else 0.0
 
 
 def _margin_ink(canon: CanonicalPage, alignment: Alignment, ink_density: float, settings: ReaderSettings) -> float:

@@ -48,11 +48,14 @@ def read_page(task: tuple[PageRef, str], ctx: ReadContext) -> PageResult:
     return _read_prepared(page, ctx, media_type, image, started)
 
 
-def read_stored_page(task: tuple[PageRef, str, bytes], ctx: ReadContext) -> PageResult:
-    """Read a page again from the image the store kept of it (for recount); the result carries no image."""
-    ref, media_type, data = task
+def read_stored_page(task: tuple[PageRef, str, bytes, bool], ctx: ReadContext) -> PageResult:
+    """Read a page again from the image the store kept of it (for recount); the result carries no image.
+
+    The task's last item says the page was first read as a 1-bit scan (its stored image may not show it).
+    """
+    ref, media_type, data, bilevel = task
     started = time.perf_counter()
-    page = load_stored_page(ref, media_type, data, ctx.reader)
+    page = load_stored_page(ref, media_type, data, ctx.reader, bilevel)
     if isinstance(page, Unreadable):
         return PageResult(ref, "unusable", page.reason, page.detail, seconds=time.perf_counter() - started)
     return _read_prepared(page, ctx, "", b"", started)
@@ -74,7 +77,8 @@ def _read_prepared(page: PageImage, ctx: ReadContext, media_type: str, image: by
     canon = canonical_page(page, alignment, ctx.reader)
     scores = score_canonical(canon, alignment, ctx.reader)
     ink = measure_page_ink(canon, alignment, ctx.reader)
-    reasons = page_reasons(ink, alignment.code_read, ctx.thresholds)
+    decisions = classify_page(scores, ctx.thresholds, page.bilevel, ink.rule_gaps)
+    reasons = page_reasons(ink, alignment.code_read, ctx.thresholds, decisions)
     return PageResult(
         ref,
         "read",
@@ -83,7 +87,9 @@ def _read_prepared(page: PageImage, ctx: ReadContext, media_type: str, image: by
         orientation=int(alignment.orientation),
         fit_error_mm=round(alignment.fit_error_mm, 3),
         scores=scores,
-        decisions=classify_page(scores, ctx.thresholds, page.bilevel),
+        decisions=decisions,
+        bilevel=page.bilevel,
+        marks_used=alignment.marks_used,
         page_reasons=reasons,
         strike_mm=ink.strike_mm,
         margin_ink_mm2=ink.margin_ink_mm2,
@@ -104,7 +110,7 @@ def read_pages(tasks: Iterable[tuple[PageRef, str]], ctx: ReadContext, workers: 
 
 
 def reread_stored_pages(
-    tasks: Iterable[tuple[PageRef, str, bytes]], ctx: ReadContext, workers: int
+    tasks: Iterable[tuple[PageRef, str, bytes, bool]], ctx: ReadContext, workers: int
 ) -> Iterator[PageResult]:
     """Read stored page images again, in parallel when ``workers`` > 1; results in the order given."""
     return _in_pool(read_stored_page, tasks, ctx, workers, ordered=True)

@@ -162,16 +162,16 @@ def recount(db: Path, ctx_settings: tuple[Thresholds, ReaderSettings], workers: 
     thresholds, reader = ctx_settings
     ctx = ReadContext(tuple(templates.values()), thresholds, reader)
 
-    def tasks() -> Iterator[tuple[PageRef, str, bytes]]:
+    def tasks() -> Iterator[tuple[PageRef, str, bytes, bool]]:
         # its own connection, opened in whichever thread feeds the workers
         with Store(db) as feeder:
-            for page_id, ref in refs:
+            for page_id, ref, bilevel in refs:
                 stored = feeder.page_image(page_id)
                 if stored is None:
                     raise ScannerError(f"the image of page {page_id} vanished from {db} during the recount")
-                yield ref, stored[0], stored[1]
+                yield ref, stored[0], stored[1], bilevel
 
-    with_images = [page_id for page_id, _ in refs]
+    with_images = [page_id for page_id, _, _ in refs]
     row_changes: list[RowChange] = []
     page_changes: list[PageChange] = []
     rows = 0

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .classify import INK_LOST
 from .load import inspect_file
 from .model import PageRef
 from .pipeline import ReadContext, read_pages
@@ -34,6 +35,8 @@ class ScanOutcome:
     unusable: tuple[Unusable, ...] = field(default=())
     reading_seconds: float = 0.0
     flagged: int = 0  # pages read but held for a person as a whole (struck-out name, writing, no code)
+    bilevel: int = 0  # pages read as 1-bit scans
+    ink_lost: tuple[PageRef, ...] = field(default=())  # 1-bit pages that visibly lost ink: scan again in grey
 
     def __add__(self, other: ScanOutcome) -> ScanOutcome:
         return ScanOutcome(
@@ -44,6 +47,8 @@ class ScanOutcome:
             self.unusable + other.unusable,
             self.reading_seconds + other.reading_seconds,
             self.flagged + other.flagged,
+            self.bilevel + other.bilevel,
+            self.ink_lost + other.ink_lost,
         )
 
 
@@ -93,7 +98,8 @@ def read_plan(
     """Read the planned pages (in parallel), storing each as it comes; a file is done with its last page."""
     remaining = Counter(ref.file_sha256 for ref, _ in plan.tasks)
     unusable = list(plan.unusable)
-    rows = review = flagged = 0
+    rows = review = flagged = bilevel = 0
+    ink_lost: list[PageRef] = []
     started = time.perf_counter()
     for result in read_pages(plan.tasks, ctx, min(workers, max(len(plan.tasks), 1))):
         store.save_page(result)
@@ -102,12 +108,18 @@ def read_plan(
         rows += len(result.decisions)
         review += sum(d.needs_review for d in result.decisions)
         flagged += bool(result.page_reasons)
+        bilevel += result.bilevel
+        if INK_LOST in result.page_reasons:
+            ink_lost.append(result.ref)
         remaining[result.ref.file_sha256] -= 1
         if remaining[result.ref.file_sha256] == 0:
             store.finish_file(result.ref.file_sha256)
         on_page()
     seconds = time.perf_counter() - started
-    return ScanOutcome(len(plan.tasks), rows, review, plan.already_scanned, tuple(unusable), seconds, flagged)
+    return ScanOutcome(
+        len(plan.tasks), rows, review, plan.already_scanned, tuple(unusable), seconds, flagged, bilevel,
+        tuple(sorted(ink_lost, key=lambda r: (r.path, r.page_index))),
+    )  # fmt: skip
 
 
 def scan_files(store: Store, ctx: ReadContext, files: Iterable[Path], workers: int) -> ScanOutcome:

@@ -63,6 +63,11 @@ class Thresholds:
     # gone.  bench/accuracy.py (250 1-bit ballots): the 4 such corrections counted wrongly
     # were all on pages with 2 to 11 rows of lost ink.
     bilevel_light_pen_rows: int = 2
+    # ... and so does a 1-bit page whose printed rules (0.25 mm) are broken over this share of
+    # their length: a threshold that breaks printed black lines drops pencil and coloured ink.
+    # Simulated grey pages of every profile measure 0 (they are not judged anyway); 1-bit pages
+    # 0 with a light threshold to 0.26 for Otsu at 150 DPI (the G4 samples: 0.019 to 0.26).
+    bilevel_rule_gaps: float = 0.02
     # A line this long (mm) through a printed name strikes it out: QĐ 96 makes the whole
     # ballot invalid, so the page goes to review.  The JPEG and PNG pages of bench/calibrate.py
     # and bench/accuracy.py (2,240 sheets): struck names measure 29.5 mm (a grainy pencil line)
@@ -86,6 +91,14 @@ class Thresholds:
 class ReaderSettings:
     """Geometry of reading, independent of any threshold."""
 
+    # A page is a 1-bit scan, whatever file holds it now, when at most ``bilevel_other_share`` of
+    # its pixels lie more than ``bilevel_extreme_levels`` from black or white.  Simulated 1-bit
+    # pages as 8-bit PNG and as JPEG q60-95: at most 0.5%; grey scans of every profile, phone
+    # and photocopy included: 5.2% at the least (bench/accuracy.py counts pages judged wrongly,
+    # column "1-bit miss/false").  A PDF page that is one image is judged by that image's bits
+    # per component first: rendering it would blur a 1-bit scan's edges into grey.
+    bilevel_extreme_levels: int = 16
+    bilevel_other_share: float = 0.02
     # Resolution of the canonical, aligned page the boxes are scored on
     # (6 px/mm is about 152 DPI, the lowest scan resolution we accept).
     canonical_px_per_mm: float = 6.0
@@ -167,6 +180,9 @@ class ReaderSettings:
     # Ink in the margins counts only in pieces at least this large (mm): dust and toner
     # specks are smaller, a handwritten word larger.
     margin_mark_min_mm: float = 2.0
+    # A printed rule between rows is looked for this far (mm) above and below where it is printed:
+    # the table's 0.25 mm rules after a fit within ``Thresholds.max_fit_error_mm``'s typical 0.1 mm.
+    rule_search_mm: float = 0.6
     # For ink outside the boxes, paper is the brightest pixel within this distance (mm):
     # wider than any pen line or printed letter stroke, narrower than a shadow's edge.
     background_mm: float = 3.0

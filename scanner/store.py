@@ -30,7 +30,7 @@ from .load import ScanFile
 from .model import BallotTemplate, PageRef, PageResult, Reading
 from .tally import RowRecord
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # the measurements of a box, as columns of box_scores and fields of BoxScore
 BOX_FIELDS = ("fill", "faint", "darkness", "outside", "outside_faint", "stroke", "span_mm", "dx_mm", "dy_mm")
 
@@ -67,6 +67,8 @@ CREATE TABLE pages (
     strike_mm REAL,
     margin_ink_mm2 REAL,
     homography TEXT,
+    bilevel INTEGER NOT NULL DEFAULT 0 CHECK (bilevel IN (0, 1)),  -- read as a 1-bit scan
+    marks_used INTEGER,  -- registration marks the alignment rests on: 4, 3 or 2
     seconds REAL NOT NULL,
     scanned_at TEXT NOT NULL,
     UNIQUE (file_sha256, page_index)
@@ -293,8 +295,8 @@ class Store:
         with self.transaction() as c:
             cursor = c.execute(
                 "INSERT OR IGNORE INTO pages (file_sha256, page_index, status, reason, detail, template, page_number,"
-                " orientation, fit_error_mm, page_reasons, strike_mm, margin_ink_mm2, homography, seconds, scanned_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " orientation, fit_error_mm, page_reasons, strike_mm, margin_ink_mm2, homography, bilevel, marks_used,"
+                " seconds, scanned_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     r.ref.file_sha256,
                     r.ref.page_index,
@@ -309,6 +311,8 @@ class Store:
                     r.strike_mm,
                     r.margin_ink_mm2,
                     json.dumps(r.homography) if r.homography else None,
+                    int(r.bilevel),
+                    r.marks_used,
                     round(r.seconds, 4),
                     _now(),
                 ),
@@ -552,14 +556,14 @@ class Store:
         rows = self.conn.execute("SELECT fingerprint, json FROM templates ORDER BY added_at, fingerprint")
         return {fp: templatefile.loads(text, f"template {fp[:8]} in {self.path}") for fp, text in rows}
 
-    def stored_page_refs(self) -> list[tuple[int, PageRef]]:
-        """(page id, where it came from) of every page whose image is stored, in page id order."""
+    def stored_page_refs(self) -> list[tuple[int, PageRef, bool]]:
+        """(page id, where it came from, read as 1-bit) of every page whose image is stored, in page id order."""
         rows = self.conn.execute(
-            "SELECT pages.id, files.path, files.sha256, pages.page_index FROM pages"
+            "SELECT pages.id, files.path, files.sha256, pages.page_index, pages.bilevel FROM pages"
             " JOIN files ON files.sha256 = pages.file_sha256 JOIN page_images ON page_images.page_id = pages.id"
             " ORDER BY pages.id"
         )
-        return [(page_id, PageRef(path, sha, index)) for page_id, path, sha, index in rows]
+        return [(page_id, PageRef(path, sha, index), bool(bilevel)) for page_id, path, sha, index, bilevel in rows]
 
     def page_image(self, page_id: int) -> tuple[str, bytes] | None:
         row = self.conn.execute("SELECT media_type, data FROM page_images WHERE page_id = ?", (page_id,)).fetchone()
@@ -689,7 +693,8 @@ class Store:
         ("status", "pages.status"), ("reason", "pages.reason"), ("detail", "pages.detail"),
         ("orientation", "pages.orientation"), ("fit_error_mm", "pages.fit_error_mm"),
         ("page_reasons", "pages.page_reasons"), ("strike_mm", "pages.strike_mm"),
-        ("margin_ink_mm2", "pages.margin_ink_mm2"), ("page_decision", "pd.p_verdict"),
+        ("margin_ink_mm2", "pages.margin_ink_mm2"), ("bilevel", "pages.bilevel"),
+        ("marks_used", "pages.marks_used"), ("page_decision", "pd.p_verdict"),
     )  # fmt: skip
 
     def _page_records(self, where: str, params: tuple[object, ...]) -> Iterator[dict[str, object]]:
@@ -702,6 +707,7 @@ class Store:
         for values in self.conn.execute(query, params).fetchall():
             record = dict(zip((key for key, _ in self._PAGE_COLUMNS), values, strict=True))
             record["page_reasons"] = [x for x in str(record["page_reasons"]).split(",") if x]
+            record["bilevel"] = bool(record["bilevel"])
             record["rows"] = self._rows_of(int(record["page_id"]))
             record["decisions"] = self.decisions_of_page(int(record["page_id"]))
             yield record

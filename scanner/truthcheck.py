@@ -32,6 +32,10 @@ class Comparison:
     margin_flagged: int = 0
     clean_pages_flagged: int = 0  # pages with no page-level ink that were flagged all the same
     held_rows: int = 0  # rows of flagged pages: waiting on the page's decision, not review items
+    ink_lost_pages: int = 0  # 1-bit pages held as a whole because they visibly lost ink
+    bilevel_pages: int = 0  # pages read as 1-bit scans
+    bilevel_missed: int = 0  # pages the simulator made 1-bit that were read as grey
+    bilevel_false: int = 0  # grey pages read as 1-bit
     empty_fills: list[float] = field(default_factory=list)  # fill of every box the truth left empty
     marked_fills: list[float] = field(default_factory=list)  # fill of every box the truth marked
 
@@ -49,6 +53,11 @@ def _sheet_facts(truth: dict[str, Any]) -> dict[tuple[str, int], dict[str, Any]]
     return {(Path(s["file"]).name, s["page_index"]): s for b in truth["ballots"] for s in b["sheets"]}
 
 
+def _made_bilevel(sheet: dict[str, Any]) -> bool:
+    """Whether the simulator wrote this sheet as a 1-bit scan (either simulator's truth says so its own way)."""
+    return bool(sheet.get("bilevel")) or sheet.get("profile") == "scanner-bilevel"
+
+
 def load_truth(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
@@ -58,6 +67,10 @@ def compare(db: Path, truth_path: Path) -> Comparison:
     """Every stored row of every read page against the row the simulator meant to draw.
 
     Pages are matched by file name and page index; unusable pages have no rows and are skipped.
+    A page held as a whole is judged as a careful reviewer would leave it: a ballot with a struck
+    name is rejected (its rows count for nobody); any other page is accepted, and then its rows
+    count as read unless they wait for review themselves, so they are compared like the rest.
+    Rows of a 1-bit page held for lost ink all wait for a person; they are counted apart.
     """
     truth = load_truth(truth_path)
     by_sheet, facts = _sheets(truth), _sheet_facts(truth)
@@ -77,9 +90,17 @@ def compare(db: Path, truth_path: Path) -> Comparison:
             out.margin_flagged += bool(fact.get("margin_writing")) and flagged
             out.clean_pages_flagged += flagged and not (fact.get("struck_name") or fact.get("margin_writing"))
             expected = by_sheet[key]
+            judged, made = bool(page.get("bilevel")), _made_bilevel(fact)
+            out.bilevel_pages += judged
+            out.bilevel_missed += made and not judged
+            out.bilevel_false += judged and not made
             if flagged:
                 out.held_rows += len(page["rows"])  # type: ignore[arg-type]
+            if "ink_lost_bilevel_scan" in page["page_reasons"]:  # type: ignore[operator]
+                out.ink_lost_pages += 1
                 continue
+            if fact.get("struck_name"):
+                continue  # rejected by the reviewer: its rows count for nobody
             for row in page["rows"]:  # type: ignore[attr-defined]
                 t = expected[row["official_index"]]
                 out.rows += 1

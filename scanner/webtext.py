@@ -82,6 +82,7 @@ TEXT: dict[str, dict[str, str]] = {
         "why_page_code_unreadable": "không đọc được mã trang",
         "why_struck_out_name": "có gạch tên",
         "why_writing_outside_boxes": "có viết thêm ngoài ô",
+        "why_ink_lost_bilevel_scan": "quét đen trắng: có thể mất nét mực; hãy quét lại ở chế độ xám",
         "why_unusable": "không đọc được: {detail}",
     },
     "en": {
@@ -160,6 +161,7 @@ TEXT: dict[str, dict[str, str]] = {
         "why_page_code_unreadable": "the page code is unreadable",
         "why_struck_out_name": "a name is struck out",
         "why_writing_outside_boxes": "writing outside the boxes",
+        "why_ink_lost_bilevel_scan": "scanned in black and white: ink may be lost; scan again in grey",
         "why_unusable": "unreadable: {detail}",
     },
 }

@@ -139,3 +139,18 @@ def test_a_one_bit_page_that_lost_ink_on_several_rows_goes_to_review_whole() -> 
     assert all(d.needs_review for d in decisions)
     assert decisions[0].reasons == (LIGHT_PEN_BILEVEL,) and decisions[0].level == 0
     assert not any(d.needs_review for d in classify_page(several, T, bilevel=False)[:10])
+
+
+def test_a_one_bit_page_with_printed_rules_broken_into_dashes_goes_to_review_whole() -> None:
+    from scanner.classify import INK_LOST, LIGHT_PEN_BILEVEL, classify_page, page_reasons
+    from scanner.pageink import PageInk
+
+    clean = tuple(_row(_cross(0), _box(1), _box(2)) for _ in range(12))
+    intact = classify_page(clean, T, bilevel=True, rule_gaps=T.bilevel_rule_gaps - 0.001)
+    assert not any(d.needs_review for d in intact)
+    assert page_reasons(PageInk(0.0, None, 0.0), True, T, intact) == ()
+    broken = classify_page(clean, T, bilevel=True, rule_gaps=T.bilevel_rule_gaps)
+    assert all(d.reasons == (LIGHT_PEN_BILEVEL,) for d in broken)
+    assert page_reasons(PageInk(0.0, None, 0.0), True, T, broken) == (INK_LOST,)
+    # a grey scan's rules are not judged: nothing was thresholded away
+    assert not any(d.needs_review for d in classify_page(clean, T, bilevel=False, rule_gaps=0.5))

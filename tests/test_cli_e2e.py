@@ -66,7 +66,9 @@ def test_every_input_format(template12: Path, tmp_path: Path, fmt: str) -> None:
     )
     run("scan", "--db", db, "--template", template12, scans, "--workers", "1")
     check = compare(db, truth)
-    assert check.rows == 4 * 12 and check.silent_errors == []
+    # a 1-bit page whose printed rules broke into dashes waits for a person as a whole
+    assert fmt == "tiff-g4" or check.ink_lost_pages == 0
+    assert check.rows + 12 * check.ink_lost_pages == 4 * 12 and check.silent_errors == []
     assert check.counted >= check.rows - 2
 
 

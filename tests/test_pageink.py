@@ -57,3 +57,39 @@ def test_clean_pages_are_not_held(tmp_path: Path) -> None:
     out = run("scan", "--db", db, "--template", TEMPLATE, scans).stdout
     assert "held for review as a whole" not in out
     assert compare(db, truth).clean_pages_flagged == 0
+
+
+def test_printed_rules_broken_into_dashes_are_measured(tmp_path: Path) -> None:
+    import numpy as np
+
+    from scanner.align import align_page
+    from scanner.load import inspect_file, load_page
+    from scanner.model import PageRef
+    from scanner.pageink import measure_page_ink
+    from scanner.score import canonical_page
+    from scanner.settings import DEFAULT_READER, DEFAULT_THRESHOLDS
+
+    scans, _ = _stack(tmp_path)
+    first = sorted(scans.iterdir())[0]
+    f = inspect_file(first)
+    loaded = load_page(PageRef(f.path, f.sha256, 0), f.kind, DEFAULT_READER)
+    assert isinstance(loaded, tuple)
+    page = loaded[0]
+    alignment = align_page(page, (templatefile.load(TEMPLATE),), DEFAULT_THRESHOLDS, DEFAULT_READER)
+    assert alignment
+    canon = canonical_page(page, alignment, DEFAULT_READER)
+    assert measure_page_ink(canon, alignment, DEFAULT_READER).rule_gaps < 0.005
+    # a dark 1-bit threshold: every other 2 mm of each rule between rows gone
+    s = canon.px_per_mm
+    pixels = canon.pixels.copy()
+    rows = alignment.page.rows
+    x0 = int(rows[0].name_rect.x_mm * s)
+    x1 = int(max(b.x_mm + b.w_mm for b in rows[0].boxes) * s)
+    for row in rows:
+        for y_mm in (row.name_rect.y_mm, row.name_rect.y_mm + row.name_rect.h_mm):
+            y = int(y_mm * s)
+            for x in range(x0, x1, int(4 * s)):
+                pixels[y - int(s) : y + int(s), x : x + int(2 * s)] = int(np.percentile(pixels, 90))
+    dashed = type(canon)(pixels, canon.px_per_mm, canon.paper, canon.ink)
+    gaps = measure_page_ink(dashed, alignment, DEFAULT_READER).rule_gaps
+    assert 0.35 < gaps < 0.6
