@@ -36,7 +36,8 @@ def box_labels(row: dict[str, object], pen: str) -> dict[int, str]:
         labels[level] = "clear-pencil" if pen == "pencil" else "clear"
     for extra in (d for d in row["drawn"] if "@" in d):  # type: ignore[attr-defined]
         kind, where = extra.split("@")
-        labels[int(where)] = kind
+        for level in where.split("-"):  # "straddle@0-1": a mark across two boxes
+            labels[int(level)] = kind
     return labels
 
 

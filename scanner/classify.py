@@ -54,6 +54,11 @@ def is_marked(box: BoxScore, thresholds: Thresholds) -> bool:
     return lines or box.fill >= thresholds.solid_fill
 
 
+def is_blacked_out(box: BoxScore, thresholds: Thresholds) -> bool:
+    """A box covered with ink: a filled-in vote, or a mark scribbled out."""
+    return box.fill >= thresholds.blacked_out_fill
+
+
 def classify_row(row: RowScores, thresholds: Thresholds, bilevel: bool = False) -> RowDecision:
     """One row's decision.
 
@@ -68,12 +73,13 @@ def classify_row(row: RowScores, thresholds: Thresholds, bilevel: bool = False) 
     marked = [b for b in row.boxes if is_marked(b, thresholds)]
     rest = [b for b in row.boxes if b not in marked]
     marginal = [b for b in rest if b.fill >= thresholds.marginal_fill or b.stroke >= thresholds.marginal_stroke]
-    if marked:
+    if marked and not all(is_blacked_out(b, thresholds) for b in marked):
         # beside a mark, specks and the mark's own overrun are ignored
         faint = [b for b in rest if b.faint - floor >= thresholds.faint_marginal]
         beside = [b for b in rest if b.outside >= thresholds.outside_marginal]
     else:
-        # a row with no mark is a vote for no one: the least trace of ink goes to a person
+        # a row with no mark is a vote for no one, and a box blacked out may be one crossed out
+        # with the voter's choice drawn lightly elsewhere: the least trace of ink goes to a person
         faint = [b for b in rest if b.faint - floor >= thresholds.faint_trace]
         beside = [b for b in rest if b.outside_faint >= thresholds.outside_trace]
     reasons: list[str] = []

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .model import Alignment
+from .model import Alignment, BallotRow
 from .score import CanonicalPage
 from .settings import ReaderSettings
 
@@ -54,6 +54,7 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
         y0, y1 = int((r.y_mm + band) * s), int((r.y_mm + r.h_mm - band) * s)
         x0, x1 = int((r.x_mm + inset) * s), int((r.x_mm + r.w_mm - inset) * s)
         dark = _darkness(canon.pixels[y0:y1, x0:x1], ink_density, background)
+        strip, strip_top = None, max(r.y_mm - 2.0, 0.0)  # the row's full width, made when a line is found
         # two looks: the ink as it is (a felt-tip line as thick as a letter), and only what is
         # thinner than a letter is tall, with small gaps closed (a grainy pencil line)
         flat = dark - cv2.morphologyEx(dark, cv2.MORPH_OPEN, thin)
@@ -64,14 +65,51 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
                 mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, gap)
             lines = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
             # the longest single line: separate pieces (words of bold letters) do not add up
-            count, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
-            if count > 1:
-                length = float(stats[1:count, cv2.CC_STAT_WIDTH].max()) / s
-                if length > longest:
+            count, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+            for piece in sorted(range(1, count), key=lambda i: -int(stats[i, cv2.CC_STAT_WIDTH])):
+                length = float(stats[piece, cv2.CC_STAT_WIDTH]) / s
+                if length <= longest:
+                    break
+                ys, xs = np.nonzero(labels == piece)
+                if strip is None:
+                    strip = _darkness(canon.pixels[int(strip_top * s) : int((r.y_mm + r.h_mm + 2.0) * s)], ink_density,
+                                      background)  # fmt: skip
+                if not _runs_on(strip, strip_top, row, (xs + x0) / s, (ys + y0) / s, s, settings):
                     longest, where = length, row.official_index
+                    break
+                # else a scanner streak across the whole row, not a pen through the name
     margin = _margin_ink(canon, alignment, ink_density, settings)
     gaps = _rule_gaps(canon, alignment, ink_density, settings)
     return PageInk(round(longest, 2), where, round(margin, 2), round(gaps, 4))
+
+
+def _runs_on(
+    strip: np.ndarray, strip_top_mm: float, row: BallotRow, xs_mm: np.ndarray, ys_mm: np.ndarray, s: float,
+    settings: ReaderSettings,
+) -> bool:  # fmt: skip
+    """Whether a line found through a name carries on, straight, across the paper between the row's boxes.
+
+    A pen stroke through a name stops near the name; a streak from a dirty roller or a copier's
+    drum runs the whole width of the page at constant width.  The line is extended along its own
+    slope and looked for in the bare paper between the level boxes (away from the column rules).
+    ``strip`` is the darkness of the row's full width, from ``strip_top_mm`` down.
+    """
+    slope, offset = np.polyfit(xs_mm, ys_mm, 1) if np.ptp(xs_mm) > 0 else (0.0, float(np.mean(ys_mm)))
+    boxes = sorted(row.boxes, key=lambda b: b.x_mm)
+    pad = settings.cell_inset_mm + settings.strike_streak_clear_mm
+    found = looked = 0
+    for a, b in zip(boxes, boxes[1:], strict=False):
+        rule = (a.x_mm + a.w_mm + b.x_mm) / 2  # the printed rule between two level columns
+        for x in np.arange(a.x_mm + a.w_mm + pad, b.x_mm - pad, 0.5):
+            if abs(x - rule) < pad:
+                continue
+            y = slope * x + offset - strip_top_mm
+            top, bottom = int((y - settings.rule_search_mm) * s), int((y + settings.rule_search_mm) * s) + 1
+            if top < 0 or bottom > strip.shape[0]:
+                continue
+            looked += 1
+            found += bool(strip[top:bottom, int(x * s)].max() >= settings.faint_darkness)
+    return looked > 0 and found >= settings.strike_streak_share * looked
 
 
 def _rule_gaps(canon: CanonicalPage, alignment: Alignment, ink_density: float, settings: ReaderSettings) -> float:
@@ -111,22 +149,29 @@ def _margin_ink(canon: CanonicalPage, alignment: Alignment, ink_density: float, 
     bottom = max(r.name_rect.y_mm + r.name_rect.h_mm for r in rows)
     page_w = alignment.template.page_width_mm
     regions = [
-        (5.0, top, left - 1.5, 268.0),
-        (right + 1.5, top, page_w - 5.0, 268.0),
+        (settings.margin_edge_mm, top, left - 1.5, 268.0),
+        (right + 1.5, top, page_w - settings.margin_edge_mm, 268.0),
         (left, bottom + 1.5, right, 268.0),
     ]
     total = 0.0
     smallest = settings.margin_mark_min_mm * s
+    k = max(3, int(round(settings.stroke_kernel_mm * s)) | 1)
+    pen = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     for x0, y0, x1, y1 in regions:
         if x1 - x0 < 1 or y1 - y0 < 1:
             continue
         area = canon.pixels[int(y0 * s) : int(y1 * s), int(x0 * s) : int(x1 * s)]
         mask = _ink_mask(area, ink_density, settings.ink_darkness, int(settings.background_mm * s) | 1)
+        # handwriting is pen lines: blots wider than a pen (a copier's mottled toner, a dark
+        # corner's shadow) are left out
+        mask = cv2.subtract(mask, cv2.morphologyEx(mask, cv2.MORPH_OPEN, pen))
         count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
         for w, h, pixels in stats[1:count, 2:5]:
             if max(w, h) < smallest:
                 continue  # dust, a speck of toner
-            if h > 2 * w and pixels < 3 * h:
-                continue  # a roller streak: one thin, nearly vertical line (slanted by the page's skew)
+            if (h > 2 * w and pixels < 3 * h) or (w > 2 * h and pixels < 3 * w):
+                continue  # a roller streak: one thin straight line (slanted by the page's skew)
+            if h >= settings.margin_streak_share * area.shape[0] or w >= settings.margin_streak_share * area.shape[1]:
+                continue  # ink running the whole length of the margin: a streak, not a word
             total += float(pixels) / (s * s)
     return total

@@ -36,6 +36,11 @@ class Thresholds:
     # and go to review.  VotingWorks counts a bubble at 7% fill, SDAPS 10% as certain, AMC 15%:
     # our boxes are scored for lines first, so the fill cut only has to clear erasures.
     solid_fill: float = 0.35
+    # A box this full of ink may be a vote filled in, or a mark scribbled out; when it is the only
+    # mark of its row, the rest of the row is judged as a blank row is, to the least trace.
+    # bench/accuracy.py, independent simulator: a scribbled-out box (fill 1.0) beside a circle
+    # drawn round the chosen box was counted for the scribble; filled votes have fill 0.5-1.0.
+    blacked_out_fill: float = 0.6
     # A box holding less than a mark but this much fill or line ink is "maybe marked": the
     # row goes to review.  Empty boxes: fill 0.026 and line ink 0.012 at the very most.
     marginal_fill: float = 0.025
@@ -177,9 +182,21 @@ class ReaderSettings:
     # lens bends a rule by up to ~1.5 mm off its place, where it would read as a long line.
     # A strike goes through the name, near the middle of the 9 mm row.
     strike_band_inset_mm: float = 2.0
+    # A line through a name that carries on, along its own slope, over this share of the bare
+    # paper between the row's boxes (``strike_streak_clear_mm`` clear of boxes and rules) is a
+    # scanner streak, not a strike: a pen stops near the name, a streak crosses the whole page.
+    # Tuned on bench/accuracy.py's independent "streaky" profile (streaks, no strikes).
+    strike_streak_share: float = 0.6
+    strike_streak_clear_mm: float = 0.5
     # Ink in the margins counts only in pieces at least this large (mm): dust and toner
     # specks are smaller, a handwritten word larger.
     margin_mark_min_mm: float = 2.0
+    # ... and not when one piece runs over this share of the margin's height or width: a streak.
+    margin_streak_share: float = 0.9
+    # The margins are searched from this far (mm) in from the sheet's edge: the registration
+    # marks' inset.  A cheap scanner's dark sheet edge and a copier's border shadow lie outside
+    # it (bench/accuracy.py, independent "cheap" profile); a written word hardly does.
+    margin_edge_mm: float = 10.0
     # A printed rule between rows is looked for this far (mm) above and below where it is printed:
     # the table's 0.25 mm rules after a fit within ``Thresholds.max_fit_error_mm``'s typical 0.1 mm.
     rule_search_mm: float = 0.6

@@ -30,7 +30,7 @@ class Comparison:
     struck_flagged: int = 0
     margin_pages: int = 0
     margin_flagged: int = 0
-    clean_pages_flagged: int = 0  # pages with no page-level ink that were flagged all the same
+    clean_pages_flagged: int = 0  # pages with no struck name or margin writing flagged for one all the same
     held_rows: int = 0  # rows of flagged pages: waiting on the page's decision, not review items
     ink_lost_pages: int = 0  # 1-bit pages held as a whole because they visibly lost ink
     bilevel_pages: int = 0  # pages read as 1-bit scans
@@ -51,6 +51,9 @@ def _sheets(truth: dict[str, Any]) -> dict[tuple[str, int], dict[int, dict[str, 
 
 def _sheet_facts(truth: dict[str, Any]) -> dict[tuple[str, int], dict[str, Any]]:
     return {(Path(s["file"]).name, s["page_index"]): s for b in truth["ballots"] for s in b["sheets"]}
+
+
+INK_FLAGS = {"struck_out_name", "writing_outside_boxes"}  # page reasons for ink where no vote belongs
 
 
 def _made_bilevel(sheet: dict[str, Any]) -> bool:
@@ -84,11 +87,12 @@ def compare(db: Path, truth_path: Path) -> Comparison:
                 continue
             fact = facts.get(key, {})
             flagged = bool(page["page_reasons"])
+            ink_flag = bool(INK_FLAGS.intersection(page["page_reasons"]))  # type: ignore[arg-type]
             out.struck_pages += bool(fact.get("struck_name"))
             out.struck_flagged += bool(fact.get("struck_name")) and flagged
             out.margin_pages += bool(fact.get("margin_writing"))
             out.margin_flagged += bool(fact.get("margin_writing")) and flagged
-            out.clean_pages_flagged += flagged and not (fact.get("struck_name") or fact.get("margin_writing"))
+            out.clean_pages_flagged += ink_flag and not (fact.get("struck_name") or fact.get("margin_writing"))
             expected = by_sheet[key]
             judged, made = bool(page.get("bilevel")), _made_bilevel(fact)
             out.bilevel_pages += judged

@@ -154,3 +154,16 @@ def test_a_one_bit_page_with_printed_rules_broken_into_dashes_goes_to_review_who
     assert page_reasons(PageInk(0.0, None, 0.0), True, T, broken) == (INK_LOST,)
     # a grey scan's rules are not judged: nothing was thresholded away
     assert not any(d.needs_review for d in classify_page(clean, T, bilevel=False, rule_gaps=0.5))
+
+
+def test_a_box_blacked_out_is_not_trusted_over_a_light_trace_elsewhere() -> None:
+    # a voter scribbles out one box and circles another lightly, hugging its frame
+    scribbled = _box(1, fill=1.0, faint=1.0, stroke=0.05, span=5.0)
+    circled = _box(0, outside_faint=T.outside_trace)
+    d = classify_row(_row(circled, scribbled, _box(2)), T)
+    assert d.needs_review and MARK_OUTSIDE in d.reasons
+    # the same trace beside a box crossed with pen lines is the cross's own overrun
+    crossed = _cross(1)
+    assert not classify_row(_row(circled, crossed, _box(2)), T).needs_review
+    # a filled-in box alone in a clean row counts
+    assert classify_row(_row(_box(0), scribbled, _box(2)), T).level == 1
