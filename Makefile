@@ -14,6 +14,7 @@ $(BIN)/scanner: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --no-deps 'augraphy==8.2.6'  # see pyproject.toml: its other needs are in [dev]
 	touch $@
 
 # System packages the scanner needs (poppler's pdftoppm for PDF scans), installed only when missing.

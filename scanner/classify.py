@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
+
 from .model import BoxScore, Reading, RowDecision, RowScores
 from .pageink import PageInk
 from .settings import Thresholds
@@ -59,8 +63,44 @@ def is_blacked_out(box: BoxScore, thresholds: Thresholds) -> bool:
     return box.fill >= thresholds.blacked_out_fill
 
 
-def classify_row(row: RowScores, thresholds: Thresholds, bilevel: bool = False) -> RowDecision:
-    """One row's decision.
+def column_background(rows: tuple[RowScores, ...], thresholds: Thresholds) -> tuple[BoxScore, ...] | None:
+    """Per level column, the ink its unmarked boxes share: a low percentile of each score down the page.
+
+    A scanner streak or a copier's drum mark runs down a whole column of boxes and through their
+    cells; a voter's doubt sits in one box.  None when the page has too few rows to tell.
+    """
+    if len(rows) < thresholds.column_min_rows or len({len(r.boxes) for r in rows}) != 1:
+        return None
+    q = thresholds.column_percentile
+
+    def low(values: list[float]) -> float:
+        return float(np.percentile(values, q))
+
+    columns = tuple(
+        BoxScore(
+            level,
+            fill=low([r.boxes[level].fill for r in rows]),
+            faint=low([r.boxes[level].faint for r in rows]),
+            darkness=0.0,
+            outside=low([r.boxes[level].outside for r in rows]),
+            dx_mm=0.0,
+            dy_mm=0.0,
+            stroke=low([r.boxes[level].stroke for r in rows]),
+            span_mm=low([r.boxes[level].span_mm for r in rows]),
+            outside_faint=low([r.boxes[level].outside_faint for r in rows]),
+        )
+        for level in range(len(rows[0].boxes))
+    )
+    # where nearly every row chose the column, its low percentile is a mark, not the paper: no
+    # background there, so that no doubt beside those marks is hidden
+    empty = BoxScore(0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    return tuple(replace(empty, level=c.level) if is_marked(c, thresholds) else c for c in columns)
+
+
+def classify_row(
+    row: RowScores, thresholds: Thresholds, bilevel: bool = False, background: tuple[BoxScore, ...] | None = None
+) -> RowDecision:
+    """One row's decision; ``background`` is the page's :func:`column_background`, if known.
 
     >>> from scanner.model import BoxScore
     >>> box = lambda level, fill, stroke: BoxScore(level, fill, fill, fill, 0.0, 0.0, 0.0, stroke, 5.0)
@@ -69,19 +109,29 @@ def classify_row(row: RowScores, thresholds: Thresholds, bilevel: bool = False) 
     >>> classify_row(RowScores(0, (box(0, 0.3, 0.25), box(1, 0.3, 0.25), box(2, 0, 0))), Thresholds()).reasons
     ('multiple_marks',)
     """
+
+    def above(b: BoxScore, score: str) -> float:
+        """A doubt's score above what its whole column shows (a streak down the page is no doubt)."""
+        value: float = getattr(b, score)
+        return value - getattr(background[b.level], score) if background else value
+
     floor = min(b.faint for b in row.boxes)  # ink common to every box (a fold) is not a mark
     marked = [b for b in row.boxes if is_marked(b, thresholds)]
     rest = [b for b in row.boxes if b not in marked]
-    marginal = [b for b in rest if b.fill >= thresholds.marginal_fill or b.stroke >= thresholds.marginal_stroke]
+    marginal = [
+        b
+        for b in rest
+        if above(b, "fill") >= thresholds.marginal_fill or above(b, "stroke") >= thresholds.marginal_stroke
+    ]
     if marked and not all(is_blacked_out(b, thresholds) for b in marked):
         # beside a mark, specks and the mark's own overrun are ignored
-        faint = [b for b in rest if b.faint - floor >= thresholds.faint_marginal]
-        beside = [b for b in rest if b.outside >= thresholds.outside_marginal]
+        faint = [b for b in rest if min(b.faint - floor, above(b, "faint")) >= thresholds.faint_marginal]
+        beside = [b for b in rest if above(b, "outside") >= thresholds.outside_marginal]
     else:
         # a row with no mark is a vote for no one, and a box blacked out may be one crossed out
         # with the voter's choice drawn lightly elsewhere: the least trace of ink goes to a person
-        faint = [b for b in rest if b.faint - floor >= thresholds.faint_trace]
-        beside = [b for b in rest if b.outside_faint >= thresholds.outside_trace]
+        faint = [b for b in rest if min(b.faint - floor, above(b, "faint")) >= thresholds.faint_trace]
+        beside = [b for b in rest if above(b, "outside_faint") >= thresholds.outside_trace]
     reasons: list[str] = []
     if marginal:
         reasons.append(MARGINAL_MARK)
@@ -117,7 +167,8 @@ def classify_page(
     a row that reads as one clean mark may be a scribbled-out box whose chosen mark vanished:
     every row of the page goes to a person, and the page with them (:func:`page_reasons`).
     """
-    decisions = tuple(classify_row(r, thresholds, bilevel) for r in rows)
+    background = column_background(rows, thresholds)
+    decisions = tuple(classify_row(r, thresholds, bilevel, background) for r in rows)
     if not bilevel:
         return decisions
     lost = sum(1 for d in decisions if any(reason in LOST_INK for reason in d.reasons))

@@ -36,6 +36,13 @@ class Thresholds:
     # and go to review.  VotingWorks counts a bubble at 7% fill, SDAPS 10% as certain, AMC 15%:
     # our boxes are scored for lines first, so the fill cut only has to clear erasures.
     solid_fill: float = 0.35
+    # Doubts are measured above what the box's whole level column shows: this percentile of each
+    # score down the page (a quarter of a column's boxes are empty even when most rows choose
+    # that level), on pages of at least ``column_min_rows`` rows.  A scanner streak or a
+    # copier's drum mark down a column put "faint ink" in every box of it (bench/accuracy.py,
+    # independent cheap, photocopy and streaky profiles).
+    column_percentile: float = 25.0
+    column_min_rows: int = 6
     # A box this full of ink may be a vote filled in, or a mark scribbled out; when it is the only
     # mark of its row, the rest of the row is judged as a blank row is, to the least trace.
     # bench/accuracy.py, independent simulator: a scribbled-out box (fill 1.0) beside a circle

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from scanner.classify import (
     BLANK_ON_BILEVEL,
     FAINT_MARK,
@@ -167,3 +169,18 @@ def test_a_box_blacked_out_is_not_trusted_over_a_light_trace_elsewhere() -> None
     assert not classify_row(_row(circled, crossed, _box(2)), T).needs_review
     # a filled-in box alone in a clean row counts
     assert classify_row(_row(_box(0), scribbled, _box(2)), T).level == 1
+
+
+def test_ink_down_a_whole_column_is_no_doubt_but_a_doubt_beside_it_is() -> None:
+    from scanner.classify import FAINT_MARK, classify_page
+
+    streak = _box(1, faint=0.05, outside_faint=0.04)  # a roller streak through every box of column 1
+    rows = tuple(RowScores(i, (_cross(0), streak, _box(2))) for i in range(12))
+    assert not any(d.needs_review for d in classify_page(rows, T))
+    dotted = replace(streak, faint=0.05 + T.faint_marginal + 0.01)  # a dot on the streak
+    doubtful = classify_page((*rows[:11], RowScores(11, (_cross(0), dotted, _box(2)))), T)
+    assert FAINT_MARK in doubtful[11].reasons and not any(d.needs_review for d in doubtful[:11])
+    # when nearly every row chose the column, its marks are not taken for the paper
+    chosen = tuple(RowScores(i, (_box(0), _cross(1), _box(2))) for i in range(11))
+    light = RowScores(11, (_cross(0), _box(1, faint=T.faint_marginal + 0.01), _box(2)))
+    assert FAINT_MARK in classify_page((*chosen, light), T)[11].reasons
