@@ -87,6 +87,7 @@ def column_background(rows: tuple[RowScores, ...], thresholds: Thresholds) -> tu
             dy_mm=0.0,
             stroke=low([r.boxes[level].stroke for r in rows]),
             span_mm=low([r.boxes[level].span_mm for r in rows]),
+            edge=low([r.boxes[level].edge for r in rows]),
             outside_faint=low([r.boxes[level].outside_faint for r in rows]),
         )
         for level in range(len(rows[0].boxes))
@@ -132,6 +133,12 @@ def classify_row(
         # with the voter's choice drawn lightly elsewhere: the least trace of ink goes to a person
         faint = [b for b in rest if min(b.faint - floor, above(b, "faint")) >= thresholds.faint_trace]
         beside = [b for b in rest if above(b, "outside_faint") >= thresholds.outside_trace]
+        # ... and ink along a box's printed frame beyond what the row's other frames show: a circle
+        # drawn tight round the box, or a tick that only touches it
+        edge_floor = min(b.edge for b in row.boxes)
+        beside += [
+            b for b in rest if b not in beside and min(b.edge - edge_floor, above(b, "edge")) >= thresholds.edge_trace
+        ]
     reasons: list[str] = []
     if marginal:
         reasons.append(MARGINAL_MARK)

@@ -177,6 +177,10 @@ class BoxScore:
     stroke: float = 0.0
     span_mm: float = 0.0  # how far that line ink reaches across the box (mm)
     outside_faint: float = 0.0  # as ``outside``, at the faint cut (a pencil tick beside the box)
+    # 0..1, share of the band along the printed frame (the unscored margin inside it, the frame,
+    # and the cell inset outside it) with faint ink: the frame itself on every box, plus a circle
+    # drawn tight round the box or a tick that only touches it
+    edge: float = 0.0
 
 
 @dataclass(frozen=True)

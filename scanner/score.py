@@ -182,6 +182,14 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
             inside = (slice(ly + margin_px, ly + h - margin_px), slice(lx + margin_px, lx + w - margin_px))
             interior = local[inside]
             stroke, span = _line_ink(local, inside, s, settings)
+            reach = int(round(settings.cell_inset_mm * s))
+            band = (
+                local[max(ly - reach, 0) : ly + h + reach, max(lx - reach, 0) : lx + w + reach]
+                >= settings.faint_darkness
+            )
+            core = band[ly + margin_px - max(ly - reach, 0) : ly + h - margin_px - max(ly - reach, 0),
+                        lx + margin_px - max(lx - reach, 0) : lx + w - margin_px - max(lx - reach, 0)]  # fmt: skip
+            edge = (float(band.sum()) - float(core.sum())) / max(band.size - core.size, 1)
             inked = interior >= settings.ink_darkness
             outside, outside_faint = _cell_fill(canon, row, box, dx, dy, paper, ink_density, settings)
             boxes.append(
@@ -196,6 +204,7 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
                     dy_mm=round(dy / s, 2),
                     stroke=round(stroke, 4),
                     span_mm=round(span, 2),
+                    edge=round(edge, 4),
                 )
             )
         rows.append(RowScores(row.official_index, tuple(boxes)))

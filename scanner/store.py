@@ -32,7 +32,8 @@ from .tally import RowRecord
 
 SCHEMA_VERSION = 4
 # the measurements of a box, as columns of box_scores and fields of BoxScore
-BOX_FIELDS = ("fill", "faint", "darkness", "outside", "outside_faint", "stroke", "span_mm", "dx_mm", "dy_mm")
+BOX_FIELDS = ("fill", "faint", "darkness", "outside", "outside_faint", "stroke", "span_mm", "edge", "dx_mm",
+              "dy_mm")  # fmt: skip
 
 _SCHEMA = """
 CREATE TABLE templates (
@@ -98,6 +99,7 @@ CREATE TABLE box_scores (
     outside_faint REAL NOT NULL,
     stroke REAL NOT NULL,
     span_mm REAL NOT NULL,
+    edge REAL NOT NULL,
     dx_mm REAL NOT NULL,
     dy_mm REAL NOT NULL,
     PRIMARY KEY (row_id, level)

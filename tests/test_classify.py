@@ -184,3 +184,14 @@ def test_ink_down_a_whole_column_is_no_doubt_but_a_doubt_beside_it_is() -> None:
     chosen = tuple(RowScores(i, (_box(0), _cross(1), _box(2))) for i in range(11))
     light = RowScores(11, (_cross(0), _box(1, faint=T.faint_marginal + 0.01), _box(2)))
     assert FAINT_MARK in classify_page((*chosen, light), T)[11].reasons
+
+
+def test_a_circle_tight_round_a_box_of_a_bare_row_goes_to_review() -> None:
+    frame = 0.3  # the printed frame's own share of the band along it
+    bare = _row(replace(_box(0), edge=frame), replace(_box(1), edge=frame), replace(_box(2), edge=frame))
+    assert not classify_row(bare, T).needs_review
+    circled = _row(
+        replace(_box(0), edge=frame), replace(_box(1), edge=frame + T.edge_trace + 0.001), replace(_box(2), edge=frame)
+    )
+    d = classify_row(circled, T)
+    assert d.needs_review and MARK_OUTSIDE in d.reasons and d.level == 1
