@@ -1,7 +1,8 @@
 """Where the mark thresholds come from: every box's scores beside what was drawn in it.
 
-Simulates realistic ballots for each scan profile on a seed apart from bench/accuracy.py's
-(so thresholds are not fitted to the figures they are judged by), scans them with the CLI and
+Simulates realistic ballots for each calibration profile (bench/accuracy.py's CALIBRATION: every
+profile of the own simulator, and the independent one's cheap and streaky) on seeds apart from
+bench/accuracy.py's (so thresholds are not fitted to the figures they are judged by), scans them with the CLI and
 labels every box of every page not held for review by what the simulator drew there:
 ``empty``, a clear mark (``clear`` with a light pen, pencil, apart as ``clear-pencil``),
 ``erased``, ``dot``, ``faint-stroke``, ``outside`` (drawn beside it), ``scribble``.
@@ -10,6 +11,7 @@ Prints percentiles of each score per label and writes every box to
 out/bench/calibrate/boxes.csv.  The settings quote these figures.
 
 Run:  .venv/bin/python bench/calibrate.py                 # 60 ballots a profile
+      .venv/bin/python bench/calibrate.py --simulator independent
       .venv/bin/python bench/calibrate.py --ballots 10    # quick
 """
 
@@ -20,13 +22,12 @@ import csv
 from pathlib import Path
 
 import numpy as np
-from accuracy import ROOT, scan_profile
+from accuracy import CALIBRATE_SEED, CALIBRATION, ROOT, scan_profile
 
-from scanner.scanfx import PROFILES
 from scanner.store import BOX_FIELDS, Store
 from scanner.truthcheck import load_truth
 
-SCORES = ("fill", "faint", "darkness", "outside", "outside_faint", "stroke", "span_mm")
+SCORES = ("fill", "faint", "darkness", "outside", "outside_faint", "stroke", "span_mm", "edge")
 
 
 def box_labels(row: dict[str, object], pen: str) -> dict[int, str]:
@@ -71,15 +72,18 @@ def collect(db: Path, truth_path: Path, profile: str) -> list[dict[str, object]]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ballots", type=int, default=60, help="ballots per profile")
-    parser.add_argument("--seed", type=int, default=500)
-    parser.add_argument("--profiles", default=",".join(PROFILES))
+    parser.add_argument("--simulator", choices=sorted(CALIBRATION), default="own")
+    parser.add_argument("--seed", type=int, help="first seed (default: the simulator's calibration seed)")
+    parser.add_argument("--profiles", help="default: the simulator's calibration profiles (see bench/accuracy.py)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=ROOT / "out" / "bench" / "calibrate")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     boxes: list[dict[str, object]] = []
-    for i, name in enumerate(p.strip() for p in args.profiles.split(",")):
-        db, truth = scan_profile(name, args.ballots, args.seed + i, args.out, args.workers)
+    seed = CALIBRATE_SEED[args.simulator] if args.seed is None else args.seed
+    profiles = args.profiles.split(",") if args.profiles else CALIBRATION[args.simulator]
+    for i, name in enumerate(p.strip() for p in profiles):
+        db, truth = scan_profile(name, args.ballots, seed + i, args.out, args.workers, args.simulator)
         boxes += collect(db, truth, name)
     with (args.out / "boxes.csv").open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=list(boxes[0]))
