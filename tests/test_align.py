@@ -51,6 +51,7 @@ def test_reads_every_orientation_and_resolution(template12_obj: BallotTemplate, 
     assert isinstance(alignment, Alignment), alignment
     assert alignment.orientation == orientation
     assert alignment.code_read
+    assert alignment.marks_used == 4  # a clean page rests on all four marks
     assert alignment.fit_error_mm < 0.5
     decisions = classify_page(score_page(page, alignment, DEFAULT_READER), DEFAULT_THRESHOLDS)
     assert [(d.reading, d.level) for d in decisions] == [(Reading.LEVEL, lv) for lv in levels]
