@@ -17,6 +17,7 @@ PAGE_CODE_UNREAD = "page_code_unreadable"  # the page was identified from its ma
 FAINT_MARK = "faint_mark"  # light ink in a box: pencil, a dot, a hesitant stroke, an erasure
 MARK_OUTSIDE = "mark_outside_box"  # ink beside a box that is not itself marked
 BLANK_ON_BILEVEL = "blank_on_bilevel_scan"  # a 1-bit scan may have dropped a light mark
+BLANK_ROW = "blank_row"  # no mark at all: a vote for no one, and a mark too light to measure looks the same
 LIGHT_PEN_BILEVEL = "light_pen_on_bilevel_scan"  # a 1-bit scan lost this voter's ink on other rows
 STRUCK_OUT_NAME = "struck_out_name"  # a printed name crossed out: the whole ballot is invalid (QĐ 96)
 WRITING_OUTSIDE = "writing_outside_boxes"  # handwriting in the margins
@@ -92,10 +93,16 @@ def column_background(rows: tuple[RowScores, ...], thresholds: Thresholds) -> tu
         )
         for level in range(len(rows[0].boxes))
     )
-    # where nearly every row chose the column, its low percentile is a mark, not the paper: no
-    # background there, so that no doubt beside those marks is hidden
+    # A streak crosses the cells round the boxes too, a voter's ink stays in them: a column whose
+    # cells are bare has no background (a voter marking most rows lightly in one column), nor one
+    # whose low percentile is itself a mark (nearly every row chose it).
     empty = BoxScore(0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-    return tuple(replace(empty, level=c.level) if is_marked(c, thresholds) else c for c in columns)
+    return tuple(
+        replace(empty, level=c.level)
+        if is_marked(c, thresholds) or c.outside_faint < thresholds.column_streak_outside
+        else c
+        for c in columns
+    )
 
 
 def classify_row(
@@ -131,14 +138,12 @@ def classify_row(
     else:
         # a row with no mark is a vote for no one, and a box blacked out may be one crossed out
         # with the voter's choice drawn lightly elsewhere: the least trace of ink goes to a person
-        faint = [b for b in rest if min(b.faint - floor, above(b, "faint")) >= thresholds.faint_trace]
-        beside = [b for b in rest if above(b, "outside_faint") >= thresholds.outside_trace]
+        faint = [b for b in rest if b.faint - floor >= thresholds.faint_trace]
+        beside = [b for b in rest if b.outside_faint >= thresholds.outside_trace]
         # ... and ink along a box's printed frame beyond what the row's other frames show: a circle
         # drawn tight round the box, or a tick that only touches it
         edge_floor = min(b.edge for b in row.boxes)
-        beside += [
-            b for b in rest if b not in beside and min(b.edge - edge_floor, above(b, "edge")) >= thresholds.edge_trace
-        ]
+        beside += [b for b in rest if b not in beside and b.edge - edge_floor >= thresholds.edge_trace]
     reasons: list[str] = []
     if marginal:
         reasons.append(MARGINAL_MARK)
@@ -158,6 +163,8 @@ def classify_row(
         return RowDecision(row.official_index, Reading.LEVEL, strongest.level, tuple(reasons))
     if bilevel and thresholds.bilevel_blank_to_review:
         reasons.append(BLANK_ON_BILEVEL)
+    elif thresholds.blank_to_review:
+        reasons.append(BLANK_ROW)
     return RowDecision(row.official_index, Reading.BLANK, None, tuple(reasons))
 
 

@@ -12,7 +12,6 @@ import hashlib
 import shutil
 import struct
 import subprocess
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,9 @@ from .settings import ReaderSettings
 A4_LONG_SIDE_MM = 297.0
 # What the image libraries raise on damaged input (Pillow raises TypeError for a TIFF cut short,
 # struct.error for bad tags); caught only around decoding, and reported with the file and page.
-DECODE_ERRORS = (OSError, ValueError, TypeError, EOFError, SyntaxError, IndexError, struct.error, RuntimeError)
+# cv2.error: an image larger than OpenCV will hold (a small file that claims 40000 x 40000 pixels).
+DECODE_ERRORS = (OSError, ValueError, TypeError, EOFError, SyntaxError, IndexError, struct.error, RuntimeError,
+                 cv2.error, MemoryError)  # fmt: skip
 SUFFIXES = {".pdf": "pdf", ".tif": "tiff", ".tiff": "tiff", ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png"}
 PDF_RENDER_DPI = 200  # pages of a PDF are rendered at this resolution before reading
 PDF_TOOL_TIMEOUT_S = 120  # pdfimages on one page; a scanner's page takes well under a second
@@ -198,19 +199,36 @@ def even_out_lines(pixels: np.ndarray, px_per_mm: float, settings: ReaderSetting
 def looks_bilevel(pixels: np.ndarray, settings: ReaderSettings) -> bool:
     """Whether decoded grey pixels came from a 1-bit scan, whatever file now holds them.
 
-    A 1-bit scan saved as 8-bit PNG, as JPEG, or drawn into a PDF keeps almost every pixel at
-    black or white, give or take the file's ringing; a grey scan has sensor noise, blurred edges
-    and grey ink.
+    Two signs.  A 1-bit scan saved as 8-bit PNG or as JPEG keeps almost every pixel at black or
+    white, give or take the file's ringing.  Resized, or drawn into a PDF and rendered, it gains
+    grey pixels, but only on the edges between black and white: every grey pixel has both
+    within a pixel or two.  A grey scan has grey ink, shadows and sensor noise away from any edge.
 
     >>> settings = ReaderSettings()
     >>> page = np.full((300, 200), 255, np.uint8); page[100:120] = 3
     >>> looks_bilevel(page, settings), looks_bilevel(page // 2 + 60, settings)
     (True, False)
+    >>> looks_bilevel(cv2.resize(page, None, fx=0.7, fy=0.7, interpolation=cv2.INTER_AREA), settings)
+    True
     """
     sample = pixels[::2, ::2]
     near = settings.bilevel_extreme_levels
-    others = (sample > near) & (sample < 255 - near)
-    return float(others.mean()) <= settings.bilevel_other_share
+    black, white = sample <= near, sample >= 255 - near
+    others = ~(black | white)
+    share = float(others.mean())
+    if share <= settings.bilevel_other_share:
+        return True
+    if share > settings.bilevel_edge_other_share:
+        return False
+    # the second sign at full resolution: grey only where black meets white
+    dark, light = pixels <= 40, pixels >= 215
+    grey = ~(dark | light)
+    reach = np.ones((2 * settings.bilevel_edge_px + 1,) * 2, np.uint8)
+    on_edge = cv2.dilate(dark.astype(np.uint8), reach).astype(bool) & cv2.dilate(light.astype(np.uint8), reach).astype(
+        bool
+    )
+    away = float((grey & ~on_edge).sum()) / max(int(grey.sum()), 1)
+    return away <= settings.bilevel_grey_away_share
 
 
 def _decode_tiff_frame(path: Path, index: int) -> tuple[np.ndarray, bool]:
@@ -232,36 +250,20 @@ def _poppler(args: list[str]) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run([tool, *args[1:]], capture_output=True, timeout=PDF_TOOL_TIMEOUT_S, check=False)
 
 
-def _pdf_page_image(path: Path, index: int) -> tuple[np.ndarray, int] | None:
-    """A scanner's PDF page as the scanner made it: its one embedded image and its bits per component.
+def _pdf_page_bits(path: Path, index: int) -> tuple[int, ...]:
+    """Bits per component of every image drawn on the PDF page (poppler's ``pdfimages -list``).
 
-    None when the page is not a single image (a PDF drawn by a program, several pieces),
-    when the image cannot be taken out, or when it comes out dark (an inverted image mask):
-    such pages are rendered instead.
+    A scanner's black-and-white PDF mode stores 1-bit images; rendering the page blurs their
+    edges into grey, so the file's own word is taken.  Empty when the page has no images.
     """
     page = str(index + 1)
     listing = _poppler(["pdfimages", "-f", page, "-l", page, "-list", str(path)])
-    lines = [line.split() for line in listing.stdout.decode("utf-8", "replace").splitlines()[2:] if line.strip()]
-    if listing.returncode != 0 or len(lines) != 1 or len(lines[0]) < 8 or lines[0][2] != "image":
-        return None
-    try:
-        bits = int(lines[0][7])
-    except ValueError:
-        return None
-    with tempfile.TemporaryDirectory(prefix="scanner-pdf-") as folder:
-        out = _poppler(["pdfimages", "-f", page, "-l", page, "-png", str(path), str(Path(folder) / "page")])
-        written = sorted(Path(folder).glob("page-*.png"))
-        if out.returncode != 0 or len(written) != 1:
-            return None
-        pixels = cv2.imdecode(np.frombuffer(written[0].read_bytes(), np.uint8), cv2.IMREAD_UNCHANGED)
-    if pixels is None:
-        return None
-    if pixels.dtype == np.uint16:
-        pixels = (pixels.astype(np.uint32) // 257).astype(np.uint8)
-    pixels = ink_view(pixels)
-    if float(np.median(pixels[::8, ::8])) < 128:
-        return None
-    return pixels, bits
+    bits = []
+    for line in listing.stdout.decode("utf-8", "replace").splitlines()[2:]:
+        fields = line.split()
+        if len(fields) >= 8 and fields[2] in ("image", "stencil") and fields[7].isdigit():
+            bits.append(int(fields[7]))
+    return tuple(bits)
 
 
 def _render_pdf_page(path: Path, index: int) -> np.ndarray:
@@ -274,12 +276,9 @@ def _render_pdf_page(path: Path, index: int) -> np.ndarray:
 
 
 def _decode_pdf_page(path: Path, index: int) -> tuple[np.ndarray, bool]:
-    """The page's pixels, and whether they were stored at one bit a pixel."""
-    embedded = _pdf_page_image(path, index)
-    if embedded is not None:
-        pixels, bits = embedded
-        return pixels, bits == 1
-    return _render_pdf_page(path, index), False
+    """The page as drawn (all its content, clipped as printed), and whether its images are all 1-bit."""
+    bits = _pdf_page_bits(path, index)
+    return _render_pdf_page(path, index), bool(bits) and all(b == 1 for b in bits)
 
 
 def load_page(ref: PageRef, kind: str, settings: ReaderSettings) -> tuple[PageImage, bytes] | Unreadable:
@@ -304,6 +303,8 @@ def load_page(ref: PageRef, kind: str, settings: ReaderSettings) -> tuple[PageIm
             pixels, one_bit = _decode_pdf_page(path, ref.page_index)
         else:
             return Unreadable("unreadable_file", "not a PDF, TIFF, JPEG or PNG file")
+    except subprocess.TimeoutExpired:
+        return Unreadable("unreadable_file", f"page {ref.page_index + 1} took too long to read from the PDF")
     except DECODE_ERRORS as exc:
         return Unreadable("unreadable_file", f"page {ref.page_index + 1} cannot be decoded: {exc}")
     except Exception as exc:  # pdf2image wraps poppler failures in several exception types
@@ -312,8 +313,6 @@ def load_page(ref: PageRef, kind: str, settings: ReaderSettings) -> tuple[PageIm
         if exc.__class__.__module__.startswith("pdf2image"):
             return Unreadable("unreadable_file", f"page {ref.page_index + 1} cannot be rendered: {exc}")
         raise
-    except subprocess.TimeoutExpired:
-        return Unreadable("unreadable_file", f"page {ref.page_index + 1} took too long to take out of the PDF")
     page = prepare_page(ref, pixels, settings, one_bit)
     if isinstance(page, Unreadable):
         return page

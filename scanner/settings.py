@@ -43,6 +43,11 @@ class Thresholds:
     # independent cheap, photocopy and streaky profiles).
     column_percentile: float = 25.0
     column_min_rows: int = 6
+    # ... and only where the cells round the column's boxes show that ink too (a 2 px streak
+    # through a 22 mm cell: ~0.015), and only beside a clear mark: a bare row, or a voter marking
+    # most rows lightly in one column, is judged on its own ink.  A light pencil check repeated
+    # down a column hid itself on the independent simulator's office profile before this.
+    column_streak_outside: float = 0.008
     # A box this full of ink may be a vote filled in, or a mark scribbled out; when it is the only
     # mark of its row, the rest of the row is judged as a blank row is, to the least trace.
     # bench/accuracy.py, independent simulator: a scribbled-out box (fill 1.0) beside a circle
@@ -67,6 +72,10 @@ class Thresholds:
     # ticks drawn beside a box 0.029 at least, pencil included.
     faint_trace: float = 0.004
     outside_trace: float = 0.015
+    # ... and a row with no trace at all still goes to a person: a hesitant tick lighter than the
+    # faint cut leaves nothing to measure (the independent simulator's faint ticks, and dots, were
+    # counted blank), while a row left blank is rare (2-3% of rows) and quick to confirm.
+    blank_to_review: bool = True
     # ... and so does ink along one box's printed frame (``BoxScore.edge``) above the row's other
     # frames and its column's: bench/accuracy.py's calibration set (independent simulator at
     # 20 ballots a profile, own at 40): empty boxes 0.018 at the 95th percentile, 0.036 at the
@@ -116,6 +125,13 @@ class ReaderSettings:
     # per component first: rendering it would blur a 1-bit scan's edges into grey.
     bilevel_extreme_levels: int = 16
     bilevel_other_share: float = 0.02
+    # The second sign, for a 1-bit scan resized or rendered from a PDF (edges blurred to grey):
+    # with at most ``bilevel_edge_other_share`` grey, at most ``bilevel_grey_away_share`` of the
+    # grey pixels lie farther than ``bilevel_edge_px`` from both black and white.  Measured on the
+    # simulators' pages: rendered and resized 1-bit pages 0.03-0.28; grey scans 0.50 at the least.
+    bilevel_edge_other_share: float = 0.08
+    bilevel_edge_px: int = 2
+    bilevel_grey_away_share: float = 0.35
     # Resolution of the canonical, aligned page the boxes are scored on
     # (6 px/mm is about 152 DPI, the lowest scan resolution we accept).
     canonical_px_per_mm: float = 6.0

@@ -62,10 +62,33 @@ CONTAINERS = {
     "tiff-g4": lambda p: _tiff_g4(p),
     # a scanner's black-and-white PDF mode: the page is one 1-bit image
     "pdf-1bit": lambda p: _pdf(Image.fromarray(p).convert("1")),
-    # a JPEG of the 1-bit scan inside a PDF: rendering it would blur the edges into grey
+    # a JPEG of the 1-bit scan inside a PDF: rendering it blurs the edges into grey
     "pdf-jpeg-of-1bit": lambda p: _pdf(Image.open(io.BytesIO(_jpeg(p, 85)))),
+    # resized by a viewer or a copy program: interpolation puts grey on every edge
+    "png-resized": lambda p: cv2.imencode(".png", cv2.resize(p, None, fx=0.75, fy=0.75, interpolation=cv2.INTER_AREA))[
+        1
+    ].tobytes(),
+    # one 1-bit page stored as two strips: the page is rendered, the images' bit depth still counts
+    "pdf-two-1bit-strips": lambda p: _two_strips(p),
 }
 SUFFIX = {"png-8bit": ".png", "jpeg-q60": ".jpg", "jpeg-q95": ".jpg", "tiff-g4": ".tif"}
+
+
+def _two_strips(pixels: np.ndarray) -> bytes:
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    h, w = pixels.shape
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=(w * 72 / 200, h * 72 / 200))
+    for top, part in ((0, pixels[: h // 2]), (h // 2, pixels[h // 2 :])):
+        strip = io.BytesIO()
+        Image.fromarray(part).convert("1").save(strip, "PNG")
+        page.drawImage(
+            ImageReader(strip), 0, (h - top - part.shape[0]) * 72 / 200, w * 72 / 200, part.shape[0] * 72 / 200
+        )
+    page.save()
+    return buffer.getvalue()
 
 
 def _tiff_g4(pixels: np.ndarray) -> bytes:
@@ -106,3 +129,14 @@ def test_bare_rows_of_a_one_bit_pdf_wait_for_a_person(
     assert blank and all(r["needs_review"] and BLANK_ON_BILEVEL in r["reasons"] for r in blank)
     if INK_LOST in page["page_reasons"]:  # type: ignore[operator]
         assert "scan these sheets again in grey" in result.stdout.lower()
+
+
+def test_an_image_too_large_to_hold_is_unreadable_and_the_scan_goes_on(template12: Path, tmp_path: Path) -> None:
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    huge = Image.new("1", (40000, 40000), 1)  # a few hundred bytes of PDF claiming 1.6 billion pixels
+    huge.save(scans / "a-huge.pdf", resolution=200.0)
+    (scans / "b-bw.pdf").write_bytes(CONTAINERS["pdf-1bit"](np.full((2339, 1654), 255, np.uint8)))
+    result = run("scan", "--db", tmp_path / "c.db", "--template", template12, "--workers", "1", scans, check=False)
+    assert result.returncode == 3, result.stderr
+    assert "a-huge.pdf, page 1" in result.stdout and "b-bw.pdf, page 1" in result.stdout

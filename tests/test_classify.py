@@ -14,7 +14,7 @@ from scanner.classify import (
 from scanner.model import BoxScore, Reading, RowScores
 from scanner.settings import Thresholds
 
-T = Thresholds()
+T = Thresholds(blank_to_review=False)  # the trace rules seen on their own: by default every bare row waits
 
 
 def _box(
@@ -44,8 +44,17 @@ def test_one_clear_mark_is_counted() -> None:
     assert (d.reading, d.level, d.needs_review) == (Reading.LEVEL, 2, False)
 
 
-def test_nothing_is_a_counted_blank() -> None:
-    d = classify_row(_row(_box(0), _box(1, faint=T.faint_trace - 0.001), _box(2)), T)
+def test_nothing_reads_blank_and_a_person_confirms_it() -> None:
+    from dataclasses import replace as with_
+
+    from scanner.classify import BLANK_ROW
+
+    default = with_(T, blank_to_review=True)
+    assert Thresholds() == default
+    d = classify_row(_row(_box(0), _box(1, faint=T.faint_trace - 0.001), _box(2)), default)
+    assert (d.reading, d.reasons) == (Reading.BLANK, (BLANK_ROW,))
+    # a count that trusts bare rows can say so
+    d = classify_row(_row(_box(0), _box(1), _box(2)), T)
     assert (d.reading, d.needs_review) == (Reading.BLANK, False)
 
 
@@ -195,3 +204,11 @@ def test_a_circle_tight_round_a_box_of_a_bare_row_goes_to_review() -> None:
     )
     d = classify_row(circled, T)
     assert d.needs_review and MARK_OUTSIDE in d.reasons and d.level == 1
+
+
+def test_a_light_mark_repeated_down_a_column_is_never_taken_for_the_paper() -> None:
+    from scanner.classify import classify_page
+
+    light = _box(0, fill=0.01, faint=0.06, stroke=0.03, span=2.0)  # a light pencil check, not a sure mark
+    rows = tuple(RowScores(i, (light, _box(1), _box(2))) for i in range(12))
+    assert all(d.needs_review and d.level == 0 for d in classify_page(rows, T))
