@@ -135,6 +135,13 @@ def classify_row(
         # beside a mark, specks and the mark's own overrun are ignored
         faint = [b for b in rest if min(b.faint - floor, above(b, "faint")) >= thresholds.faint_marginal]
         beside = [b for b in rest if above(b, "outside") >= thresholds.outside_marginal]
+        # a second choice circled tight round its box, beside the mark: the row may be two votes
+        edge_floor = min(b.edge for b in row.boxes)
+        beside += [
+            b
+            for b in rest
+            if b not in beside and min(b.edge - edge_floor, above(b, "edge")) >= thresholds.edge_marginal
+        ]
     else:
         # a row with no mark is a vote for no one, and a box blacked out may be one crossed out
         # with the voter's choice drawn lightly elsewhere: the least trace of ink goes to a person

@@ -81,6 +81,11 @@ class Thresholds:
     # 20 ballots a profile, own at 40): empty boxes 0.018 at the 95th percentile, 0.036 at the
     # 99th; circles drawn round a box 0.03 at the 5th, 0.11 at the median.
     edge_trace: float = 0.03
+    # Beside a mark, a box's frame ink this far above the others' sends the row to a person too:
+    # a tick in one box and a circle round another (the independent simulator's phone profile
+    # counted two such rows as the tick).  Higher than the trace: empty boxes reach 0.036 at the
+    # 99th percentile, and every marked row has two of them.
+    edge_marginal: float = 0.06
     # On a 1-bit scan a pencil or red mark can fall below the scanner's threshold and vanish,
     # so a blank row there is shown to a person rather than counted.
     bilevel_blank_to_review: bool = True

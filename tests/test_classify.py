@@ -212,3 +212,13 @@ def test_a_light_mark_repeated_down_a_column_is_never_taken_for_the_paper() -> N
     light = _box(0, fill=0.01, faint=0.06, stroke=0.03, span=2.0)  # a light pencil check, not a sure mark
     rows = tuple(RowScores(i, (light, _box(1), _box(2))) for i in range(12))
     assert all(d.needs_review and d.level == 0 for d in classify_page(rows, T))
+
+
+def test_a_circle_round_a_second_box_beside_a_mark_goes_to_review() -> None:
+    frame = 0.3
+    tick = replace(_cross(0), edge=0.5)
+    circled = replace(_box(2), edge=frame + T.edge_marginal + 0.001)
+    d = classify_row(_row(tick, replace(_box(1), edge=frame), circled), T)
+    assert d.needs_review and MARK_OUTSIDE in d.reasons
+    quiet = replace(_box(2), edge=frame + T.edge_marginal - 0.01)
+    assert not classify_row(_row(tick, replace(_box(1), edge=frame), quiet), T).needs_review
