@@ -116,6 +116,16 @@ HEADER = ("profile", "held out", "rows", "silent", "clear to review", "doubtful 
 WIDTHS = (12, 9, 7, 7, 16, 17, 9, 14, 15, 17, 10)
 
 
+LEGEND = """
+Columns: held out = calibration never saw this profile; rows = rows judged (rows of 1-bit pages held for
+lost ink, and of ballots with a struck name, are left out); silent = rows that would be counted without a
+person and differ from the truth; clear to review = clear single marks sent to a person; doubtful flagged
+= doubtful marks and corrections sent to a person; struck = struck-out names whose page was held / pages
+with one; clean flagged = pages with no struck name or margin writing held for one / such pages; 1-bit lost
+ink = 1-bit pages held as a whole / pages read as 1-bit; 1-bit miss/false = 1-bit pages read as grey /
+grey pages read as 1-bit; unusable = pages that could not be read / pages."""
+
+
 def _line(cells: tuple[str, ...]) -> str:
     return "".join(x.rjust(w) if i else x.ljust(w) for i, (x, w) in enumerate(zip(cells, WIDTHS, strict=True)))
 
@@ -163,6 +173,7 @@ def main() -> None:
         print(_line(_cells("all", "", total)))
         summary["simulators"][simulator] = {"profiles": table, "total": dict(total)}  # type: ignore[index]
 
+    print(LEGEND)
     with (args.out / "confusion.csv").open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(["truth", *OUTCOMES])

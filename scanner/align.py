@@ -42,12 +42,13 @@ MIN_MARKERS = 3  # fit_homography's minimum: three marks (12 corners) still over
 
 # --- alignment tolerances (to move into scanner.settings.Thresholds) ---
 # A fit from three or two marks has this share of Thresholds.max_fit_error_mm as its limit
-# (1/3 of 1 mm).  With fewer marks there are fewer points to be wrong at: an affine fit from
+# (half of 1 mm).  With fewer marks there are fewer points to be wrong at: an affine fit from
 # three marks (6 unknowns, 12 corners) mostly absorbs a mark out of place, so what error
 # is left must count for more.  Measured (leaving out each mark in turn): simulated 200-DPI
 # scans fit within 0.10 mm from three marks or two; degraded copies (dark mottled corners,
-# specks, JPEG 60-80) within 0.23 mm from three, 0.27 mm from two.
-FEW_MARKS_FIT_SHARE = 1 / 3
+# specks, JPEG 60-80) within 0.23 mm from three, 0.27 mm from two; a phone photo (perspective
+# the affine map cannot follow) 0.47 mm from three.  A mark copied 15% too large: 0.52 mm.
+FEW_MARKS_FIT_SHARE = 1 / 2
 # The fit is checked against the printed page code: each half of a strip is drawn from the
 # code and looked for within STRIP_SEARCH_MM of where the fit puts it, and counts as found
 # when it correlates at least STRIP_FOUND_CORRELATION with the drawing (268 strip halves of
@@ -392,6 +393,16 @@ def align_page(
     lost = [m for m in markers if m.marker_id not in found]
     strips = template.pages[page_number - 1].code_strips
     failed = _code_checks(page.pixels, homography, strips, lost, expected, settings)
+    if failed is not None and marks_used == 3:
+        # the affine map cannot follow a phone photo's perspective; a homography over the three
+        # marks' twelve corners can, and the page code by the lost corner checks it the same way
+        refit = fit_homography(markers, found, page.px_per_mm)
+        if (
+            refit is not None
+            and refit[1] <= thresholds.max_fit_error_mm * FEW_MARKS_FIT_SHARE
+            and _code_checks(page.pixels, refit[0], strips, lost, expected, settings) is None
+        ):
+            (homography, error_mm), failed = refit, None
     if failed is not None:
         return failed
     return Alignment(
