@@ -122,6 +122,12 @@ def _pages_stored(db: Path) -> int:
 
 
 @pytest.mark.slow
+def _ctrl_c_as_at_a_terminal() -> None:
+    """In the child: Ctrl-C interrupts, as at a terminal, even when the tests run in a background job
+    (a shell starts those with SIGINT ignored, and Python then never raises KeyboardInterrupt)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_killed_scan_resumes_to_the_same_tally(template12: Path, tmp_path: Path) -> None:
     scans = tmp_path / "scans"
     run(
@@ -147,6 +153,7 @@ def test_killed_scan_resumes_to_the_same_tally(template12: Path, tmp_path: Path)
             [sys.executable, "-m", "scanner", "scan", "--db", str(killed), "--template", str(template12), str(scans)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
+            preexec_fn=_ctrl_c_as_at_a_terminal,
         )
         deadline = time.monotonic() + 120
         while _pages_stored(killed) < 15 and time.monotonic() < deadline and proc.poll() is None:
@@ -257,7 +264,7 @@ def test_watch_reads_files_as_the_scanner_finishes_them(template12: Path, tmp_pa
     proc = subprocess.Popen(
         [sys.executable, "-m", "scanner", "scan", "--db", str(db), "--template", str(template12), "--watch",
          "--poll", "0.5", "--workers", "1", str(inbox)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_ctrl_c_as_at_a_terminal,
     )  # fmt: skip
     try:
         files = sorted(source.glob("*.jpg"))
