@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .classify import INK_LOST, STRUCK_OUT_NAME, WRITING_OUTSIDE
 from .store import Store
 
 
@@ -53,7 +54,7 @@ def _sheet_facts(truth: dict[str, Any]) -> dict[tuple[str, int], dict[str, Any]]
     return {(Path(s["file"]).name, s["page_index"]): s for b in truth["ballots"] for s in b["sheets"]}
 
 
-INK_FLAGS = {"struck_out_name", "writing_outside_boxes"}  # page reasons for ink where no vote belongs
+INK_FLAGS = {STRUCK_OUT_NAME, WRITING_OUTSIDE}  # page reasons for ink where no vote belongs
 
 
 def _made_bilevel(sheet: dict[str, Any]) -> bool:
@@ -100,7 +101,7 @@ def compare(db: Path, truth_path: Path) -> Comparison:
             out.bilevel_false += judged and not made
             if flagged:
                 out.held_rows += len(page["rows"])  # type: ignore[arg-type]
-            if "ink_lost_bilevel_scan" in page["page_reasons"]:  # type: ignore[operator]
+            if INK_LOST in page["page_reasons"]:  # type: ignore[operator]
                 out.ink_lost_pages += 1
                 continue
             if fact.get("struck_name"):
