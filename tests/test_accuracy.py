@@ -42,9 +42,10 @@ def test_no_row_is_counted_wrongly(profile: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize("profile", INDEPENDENT)
 def test_no_row_is_counted_wrongly_on_the_independent_simulator(profile: str, tmp_path: Path) -> None:
     scans, truth, db = tmp_path / "scans", tmp_path / "truth.json", tmp_path / "count.db"
-    subprocess.run(
+    made = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "sim2" / "make.py"), str(TEMPLATE), "--profile", profile,
          "--ballots", "3", "--seed", "40", "--out", str(scans), "--truth", str(truth), "--workers", "1"],
-        check=True, capture_output=True, timeout=600,
+        capture_output=True, text=True, timeout=600,
     )  # fmt: skip
+    assert made.returncode == 0, made.stderr[-3000:]
     _no_silent_error(_scan(scans, truth, db))

@@ -7,10 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-pytest.importorskip("augraphy")  # the judge's degradations; not a dependency of the reader itself
-
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "templates" / "uy-ban-thuong-vu-12"
 KINDS = {"clear", "blank", "multi", "doubtful", "correction"}
