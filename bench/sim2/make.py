@@ -15,7 +15,7 @@ import argparse
 import sys
 import time
 import zlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -210,7 +210,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--truth", type=Path, required=True, help="truth file to write")
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument(
+        "--doubtful", type=float, help="share of rows with a doubtful mark (calibration sets rich in erasures, dots...)"
+    )
     a = ap.parse_args(argv)
+    if a.doubtful is not None:  # the workers are forked: they see the changed profile
+        base = PROFILES[a.profile]
+        PROFILES[a.profile] = replace(base, rates=replace(base.rates, doubtful=a.doubtful))
     run(a.template, a.profile, a.ballots, a.seed, a.out, a.truth, a.workers, a.quiet)
     return 0
 
