@@ -60,7 +60,9 @@ REPORT_SEED = {"own": 96, "independent": 196}
 CALIBRATE_SEED = {"own": 500, "independent": 700}
 
 
-def simulate(simulator: str, profile: str, ballots: int, seed: int, scans: Path, truth: Path) -> None:
+def simulate(
+    simulator: str, profile: str, ballots: int, seed: int, scans: Path, truth: Path, doubtful: float | None = None
+) -> None:
     if simulator == "own":
         command = [sys.executable, "-m", "scanner", "simulate", str(TEMPLATE), "--ballots", str(ballots),
                    "--out", str(scans), "--truth", str(truth), "--seed", str(seed), "--profile", profile,
@@ -69,18 +71,29 @@ def simulate(simulator: str, profile: str, ballots: int, seed: int, scans: Path,
         command = [sys.executable, str(ROOT / "bench" / "sim2" / "make.py"), str(TEMPLATE), "--profile", profile,
                    "--ballots", str(ballots), "--seed", str(seed), "--out", str(scans), "--truth", str(truth),
                    "--workers", "2"]  # fmt: skip
+        if doubtful is not None:
+            command += ["--doubtful", str(doubtful)]
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def scan_profile(
-    profile: str, ballots: int, seed: int, work: Path, workers: int, simulator: str = "own"
+    profile: str,
+    ballots: int,
+    seed: int,
+    work: Path,
+    workers: int,
+    simulator: str = "own",
+    doubtful: float | None = None,
 ) -> tuple[Path, Path]:
-    """Simulate (once) and scan (every time) one profile's ballots; the count database and the truth file."""
-    folder = work / f"{simulator}-{profile}-{ballots}-{seed}"
+    """Simulate (once) and scan (every time) one profile's ballots; the count database and the truth file.
+
+    ``doubtful`` (independent simulator only) overrides the profile's share of doubtful rows.
+    """
+    folder = work / (f"{simulator}-{profile}-{ballots}-{seed}" + ("" if doubtful is None else f"-doubtful{doubtful}"))
     scans, truth, db = folder / "scans", folder / "truth.json", folder / "count.db"
     if not truth.exists():
         shutil.rmtree(scans, ignore_errors=True)
-        simulate(simulator, profile, ballots, seed, scans, truth)
+        simulate(simulator, profile, ballots, seed, scans, truth, doubtful)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     scan = subprocess.run(

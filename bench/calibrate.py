@@ -27,7 +27,7 @@ from accuracy import CALIBRATE_SEED, CALIBRATION, ROOT, scan_profile
 from scanner.store import BOX_FIELDS, Store
 from scanner.truthcheck import load_truth
 
-SCORES = ("fill", "faint", "darkness", "outside", "outside_faint", "stroke", "span_mm", "edge")
+SCORES = ("fill", "faint", "darkness", "outside", "outside_faint", "stroke", "span_mm", "edge", "peak", "pieces")
 
 
 def box_labels(row: dict[str, object], pen: str) -> dict[int, str]:
@@ -76,6 +76,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, help="first seed (default: the simulator's calibration seed)")
     parser.add_argument("--profiles", help="default: the simulator's calibration profiles (see bench/accuracy.py)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--doubtful", type=float, help="independent simulator: share of rows with a doubtful mark")
     parser.add_argument("--out", type=Path, default=ROOT / "out" / "bench" / "calibrate")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -83,7 +84,7 @@ def main() -> None:
     seed = CALIBRATE_SEED[args.simulator] if args.seed is None else args.seed
     profiles = args.profiles.split(",") if args.profiles else CALIBRATION[args.simulator]
     for i, name in enumerate(p.strip() for p in profiles):
-        db, truth = scan_profile(name, args.ballots, seed + i, args.out, args.workers, args.simulator)
+        db, truth = scan_profile(name, args.ballots, seed + i, args.out, args.workers, args.simulator, args.doubtful)
         boxes += collect(db, truth, name)
     with (args.out / "boxes.csv").open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=list(boxes[0]))
