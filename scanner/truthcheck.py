@@ -23,7 +23,8 @@ class Comparison:
     clear_review: int = 0
     multi_rows: int = 0
     multi_not_reviewed: int = 0
-    silent_errors: list[str] = field(default_factory=list)  # counted without review, and wrong
+    # counted without review, and wrong: rows, and ballots with a struck-out name nobody was asked about
+    silent_errors: list[str] = field(default_factory=list)
     outcomes: Counter[tuple[str, str]] = field(default_factory=Counter)  # (truth kind, counted/review/wrong)
     pages: int = 0
     pages_unusable: int = 0
@@ -105,6 +106,8 @@ def compare(db: Path, truth_path: Path) -> Comparison:
                 out.ink_lost_pages += 1
                 continue
             if fact.get("struck_name"):
+                if not flagged:  # nobody is asked: an invalid ballot counts as valid
+                    out.silent_errors.append(f"{key}: a struck-out name not flagged, the ballot counted")
                 continue  # rejected by the reviewer: its rows count for nobody
             for row in page["rows"]:  # type: ignore[attr-defined]
                 t = expected[row["official_index"]]
