@@ -22,6 +22,7 @@ LIGHT_PEN_BILEVEL = "light_pen_on_bilevel_scan"  # a 1-bit scan lost this voter'
 STRUCK_OUT_NAME = "struck_out_name"  # a printed name crossed out: the whole ballot is invalid (QĐ 96)
 WRITING_OUTSIDE = "writing_outside_boxes"  # handwriting in the margins
 INK_LOST = "ink_lost_bilevel_scan"  # a 1-bit scan that visibly lost ink: scan the sheet again in grey
+UNLIKE_MARK = "mark_unlike_others"  # lighter, smeared or broken unlike the voter's others: rubbed out?
 
 
 def page_reasons(
@@ -89,6 +90,8 @@ def column_background(rows: tuple[RowScores, ...], thresholds: Thresholds) -> tu
             stroke=low([r.boxes[level].stroke for r in rows]),
             span_mm=low([r.boxes[level].span_mm for r in rows]),
             edge=low([r.boxes[level].edge for r in rows]),
+            peak=low([r.boxes[level].peak for r in rows]),
+            pieces=int(low([r.boxes[level].pieces for r in rows])),
             outside_faint=low([r.boxes[level].outside_faint for r in rows]),
         )
         for level in range(len(rows[0].boxes))
@@ -105,10 +108,58 @@ def column_background(rows: tuple[RowScores, ...], thresholds: Thresholds) -> tu
     )
 
 
+def pen_marks(rows: tuple[RowScores, ...], thresholds: Thresholds) -> tuple[BoxScore, ...]:
+    """The page's lone marks, as this voter's pen draws them: what :func:`is_ghost` compares with.
+
+    Only rows with one box marked give one: where two are, one may be a copier's speckle or a
+    streak read as line ink, lighter than any pen.  Boxes blacked out are left out too: a
+    scribble is many strokes over each other, not one line.
+    """
+    lone = []
+    for r in rows:
+        marked = [b for b in r.boxes if is_marked(b, thresholds)]
+        if len(marked) == 1 and not is_blacked_out(marked[0], thresholds):
+            lone.append(marked[0])
+    return tuple(lone)
+
+
+def _halo(box: BoxScore) -> float:
+    """Faint ink round the box's lines, per unit of line ink: an eraser's grey smear."""
+    return (box.faint - box.fill) / max(box.fill, 0.01)
+
+
+def is_ghost(box: BoxScore, marks: tuple[BoxScore, ...], thresholds: Thresholds) -> bool:
+    """A marked box unlike the voter's other marks (``marks``, from :func:`pen_marks`): a mark
+    rubbed out whose ghost still passes for one.
+
+    One pen lays its ink at one density, in unbroken lines, with no smear; an eraser lifts most
+    of the ink unevenly and smears the rest.  So: a line core (``BoxScore.peak``) far lighter
+    than the voter's lighter marks (a low percentile: a dry ballpoint's own lines vary), or a
+    grey smear round the lines many times the voter's usual, or lines broken into more pieces
+    than the voter's and lighter too.  A page with too few other marks is not judged.
+    """
+    others = [m for m in marks if m is not box]
+    if len(others) < thresholds.pen_min_marks or box.peak <= 0:
+        return False
+    lighter = box.peak / max(float(np.percentile([m.peak for m in others], thresholds.pen_peak_percentile)), 1e-6)
+    smear = _halo(box) / max(float(np.median([_halo(m) for m in others])), thresholds.pen_halo_floor)
+    broken = box.pieces - float(np.median([m.pieces for m in others]))
+    return (
+        lighter < thresholds.ghost_peak_ratio
+        or smear >= thresholds.ghost_halo_ratio
+        or (broken >= thresholds.ghost_pieces_excess and lighter < thresholds.ghost_pieces_peak_ratio)
+    )
+
+
 def classify_row(
-    row: RowScores, thresholds: Thresholds, bilevel: bool = False, background: tuple[BoxScore, ...] | None = None
+    row: RowScores,
+    thresholds: Thresholds,
+    bilevel: bool = False,
+    background: tuple[BoxScore, ...] | None = None,
+    marks: tuple[BoxScore, ...] = (),
 ) -> RowDecision:
-    """One row's decision; ``background`` is the page's :func:`column_background`, if known.
+    """One row's decision; ``background`` is the page's :func:`column_background`, ``marks`` its
+    :func:`pen_marks`, if known.
 
     >>> from scanner.model import BoxScore
     >>> box = lambda level, fill, stroke: BoxScore(level, fill, fill, fill, 0.0, 0.0, 0.0, stroke, 5.0)
@@ -152,11 +203,22 @@ def classify_row(
         edge_floor = min(b.edge for b in row.boxes)
         beside += [b for b in rest if b not in beside and b.edge - edge_floor >= thresholds.edge_trace]
     reasons: list[str] = []
+    # a mark whose line is far lighter than the voter's others: the ghost of one rubbed out, which
+    # can still carry enough ink to pass for a mark (the pen lays one density, the eraser lifts most)
+    if any(is_ghost(b, marks, thresholds) for b in marked):
+        reasons.append(UNLIKE_MARK)
+    # a mark no darker than the cell around it: a copier's speckle or a shadow over the cell,
+    # read as line ink, or a mark drawn over the whole cell; a person tells which
+    smothered = [
+        b
+        for b in marked
+        if b.outside_faint >= thresholds.cell_ink_faint and b.faint - b.outside_faint < thresholds.cell_ink_contrast
+    ]
     if marginal:
         reasons.append(MARGINAL_MARK)
     if faint:
         reasons.append(FAINT_MARK)
-    if beside:
+    if beside or smothered:
         reasons.append(MARK_OUTSIDE)
     if len(marked) >= 2:
         if thresholds.multi_mark_to_review:
@@ -189,7 +251,8 @@ def classify_page(
     every row of the page goes to a person, and the page with them (:func:`page_reasons`).
     """
     background = column_background(rows, thresholds)
-    decisions = tuple(classify_row(r, thresholds, bilevel, background) for r in rows)
+    marks = () if bilevel else pen_marks(rows, thresholds)  # 1-bit: every line is black, no smear
+    decisions = tuple(classify_row(r, thresholds, bilevel, background, marks) for r in rows)
     if not bilevel:
         return decisions
     lost = sum(1 for d in decisions if any(reason in LOST_INK for reason in d.reasons))

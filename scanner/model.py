@@ -181,6 +181,13 @@ class BoxScore:
     # and the cell inset outside it) with faint ink: the frame itself on every box, plus a circle
     # drawn tight round the box or a tick that only touches it
     edge: float = 0.0
+    # 0..1, mean darkness of the interior's darkest ``ReaderSettings.peak_share``: the core of a
+    # pen line, whatever its length.  A pen lays its ink at one density; an eraser leaves ghosts
+    # of it, a stroke's width of the same line many times lighter
+    peak: float = 0.0
+    # how many separate pieces that line ink is in: a pen line drawn is one or two, the ghost an
+    # eraser leaves (or a copier's threshold makes of it) is broken into dashes
+    pieces: int = 0
 
 
 @dataclass(frozen=True)

@@ -26,16 +26,13 @@ class PageInk:
 
 
 def _darkness(pixels: np.ndarray, ink_density: float, background_px: int) -> np.ndarray:
-    """Darkness against the paper around it (see :func:`_ink_mask`), 0 for paper and 1 for printed black."""
+    """Darkness against the paper around it, 0 for paper and 1 for printed black.
+
+    The brightest pixel within ``background_px`` is paper wherever pen lines and letters are
+    thinner than that, even in a shadow or a gradient.
+    """
     paper = cv2.dilate(pixels, np.ones((background_px, background_px), np.uint8)).astype(np.float32)
     return np.clip((1.0 - pixels.astype(np.float32) / np.maximum(paper, 1.0)) / ink_density, 0.0, 1.0)
-
-
-def _ink_mask(pixels: np.ndarray, ink_density: float, cut: float, background_px: int) -> np.ndarray:
-    """Ink against the paper around it: the brightest pixel within ``background_px`` is paper
-    wherever pen lines and letters are thinner than that, even in a shadow or a gradient."""
-    paper = cv2.dilate(pixels, np.ones((background_px, background_px), np.uint8)).astype(np.float32)
-    return ((1.0 - pixels.astype(np.float32) / np.maximum(paper, 1.0)) / ink_density >= cut).astype(np.uint8)
 
 
 def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: ReaderSettings) -> PageInk:
@@ -48,6 +45,9 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
     inset = settings.cell_inset_mm + 0.4
     thin = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(settings.strike_thickness_mm * s))))
     gap = cv2.getStructuringElement(cv2.MORPH_RECT, (max(1, int(settings.strike_gap_mm * s)), 1))
+    # ink must stand out of the paper's own noise: a photocopy's grey speckle joins letters and
+    # words into long lines at the usual cut
+    noise = _paper_noise(canon, alignment, ink_density, settings)
     for row in alignment.page.rows:
         r = row.name_rect
         band = max(inset, settings.strike_band_inset_mm)
@@ -55,15 +55,25 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
         x0, x1 = int((r.x_mm + inset) * s), int((r.x_mm + r.w_mm - inset) * s)
         dark = _darkness(canon.pixels[y0:y1, x0:x1], ink_density, background)
         strip, strip_top = None, max(r.y_mm - 2.0, 0.0)  # the row's full width, made when a line is found
-        # two looks: the ink as it is (a felt-tip line as thick as a letter), and only what is
-        # thinner than a letter is tall, with small gaps closed (a grainy pencil line)
+        # three looks: the ink as it is (a felt-tip line as thick as a letter), only what is
+        # thinner than a letter is tall, with small gaps closed (a grainy pencil line), and ink
+        # joined into one piece wider than any printed word over the cell's whole height (a wavy
+        # or arched line through the letters, which has no long straight run near the middle)
         flat = dark - cv2.morphologyEx(dark, cv2.MORPH_OPEN, thin)
-        for source, bridge in ((dark, False), (flat, True)):
-            inked = (source >= settings.strike_darkness).astype(np.uint8)
+        tall_y0 = int((r.y_mm + inset) * s)
+        tall = _darkness(canon.pixels[tall_y0 : int((r.y_mm + r.h_mm - inset) * s), x0:x1], ink_density, background)
+        # the speckle can be patchy: the cell's own paper counts too (printing covers far less of it)
+        speckle = max(noise, float(np.percentile(tall, settings.strike_cell_noise_percentile)))
+        cut = max(settings.strike_darkness, speckle + settings.strike_noise_margin)
+        # ink joined across words must be darker still: speckle chains letters to the cell's rule
+        joined = max(settings.strike_joined_darkness, speckle + 2 * settings.strike_noise_margin)
+        looks = ((dark, y0, False, True, cut), (flat, y0, True, True, cut), (tall, tall_y0, False, False, joined))
+        for source, top, bridge, straight, at in looks:
+            inked = (source >= at).astype(np.uint8)
             mask = cv2.dilate(inked, np.ones((3, 1), np.uint8))  # tolerate a slightly sloping line
             if bridge:
                 mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, gap)
-            lines = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+            lines = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel) if straight else mask
             # the longest single line: separate pieces (words of bold letters) do not add up
             count, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
             for piece in sorted(range(1, count), key=lambda i: -int(stats[i, cv2.CC_STAT_WIDTH])):
@@ -74,13 +84,33 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
                 if strip is None:
                     strip = _darkness(canon.pixels[int(strip_top * s) : int((r.y_mm + r.h_mm + 2.0) * s)], ink_density,
                                       background)  # fmt: skip
-                if not _runs_on(strip, strip_top, row, (xs + x0) / s, (ys + y0) / s, s, settings):
+                if not _runs_on(strip, strip_top, row, (xs + x0) / s, (ys + top) / s, s, settings):
                     longest, where = length, row.official_index
                     break
                 # else a scanner streak across the whole row, not a pen through the name
     margin = _margin_ink(canon, alignment, ink_density, settings)
     gaps = _rule_gaps(canon, alignment, ink_density, settings)
     return PageInk(round(longest, 2), where, round(margin, 2), round(gaps, 4))
+
+
+def _paper_noise(canon: CanonicalPage, alignment: Alignment, ink_density: float, settings: ReaderSettings) -> float:
+    """How dark the page's bare paper gets: a high percentile of the darkness between the level boxes."""
+    s = canon.px_per_mm
+    background = int(settings.background_mm * s) | 1
+    clear = settings.cell_inset_mm + settings.strike_streak_clear_mm
+    samples = []
+    for row in alignment.page.rows:
+        boxes = sorted(row.boxes, key=lambda b: b.x_mm)
+        y0, y1 = int((row.name_rect.y_mm + clear) * s), int((row.name_rect.y_mm + row.name_rect.h_mm - clear) * s)
+        for a, b in zip(boxes, boxes[1:], strict=False):
+            rule = (a.x_mm + a.w_mm + b.x_mm) / 2  # the printed rule between two level columns
+            for xa, xb in ((a.x_mm + a.w_mm + clear, rule - clear), (rule + clear, b.x_mm - clear)):
+                if xb - xa >= 1.0 / s:
+                    area = canon.pixels[y0:y1, int(xa * s) - background : int(xb * s) + background]
+                    samples.append(_darkness(area, ink_density, background)[:, background:-background].ravel())
+    if not samples:
+        return 0.0
+    return float(np.percentile(np.concatenate(samples), settings.strike_noise_percentile))
 
 
 def _runs_on(
@@ -97,19 +127,30 @@ def _runs_on(
     slope, offset = np.polyfit(xs_mm, ys_mm, 1) if np.ptp(xs_mm) > 0 else (0.0, float(np.mean(ys_mm)))
     boxes = sorted(row.boxes, key=lambda b: b.x_mm)
     pad = settings.cell_inset_mm + settings.strike_streak_clear_mm
-    found = looked = 0
-    for a, b in zip(boxes, boxes[1:], strict=False):
-        rule = (a.x_mm + a.w_mm + b.x_mm) / 2  # the printed rule between two level columns
-        for x in np.arange(a.x_mm + a.w_mm + pad, b.x_mm - pad, 0.5):
-            if abs(x - rule) < pad:
-                continue
-            y = slope * x + offset - strip_top_mm
-            top, bottom = int((y - settings.rule_search_mm) * s), int((y + settings.rule_search_mm) * s) + 1
-            if top < 0 or bottom > strip.shape[0]:
-                continue
-            looked += 1
-            found += bool(strip[top:bottom, int(x * s)].max() >= settings.faint_darkness)
-    return looked > 0 and found >= settings.strike_streak_share * looked
+
+    def darkest(shift_mm: float) -> list[float]:
+        """Per half millimetre of bare paper between the boxes, the darkest ink near the line."""
+        found = []
+        for a, b in zip(boxes, boxes[1:], strict=False):
+            rule = (a.x_mm + a.w_mm + b.x_mm) / 2  # the printed rule between two level columns
+            for x in np.arange(a.x_mm + a.w_mm + pad, b.x_mm - pad, 0.5):
+                if abs(x - rule) < pad:
+                    continue
+                y = slope * x + offset - strip_top_mm + shift_mm
+                top, bottom = int((y - settings.rule_search_mm) * s), int((y + settings.rule_search_mm) * s) + 1
+                if top < 0 or bottom > strip.shape[0]:
+                    continue
+                found.append(float(strip[top:bottom, int(x * s)].max()))
+        return found
+
+    line = darkest(0.0)
+    if not line or np.mean(np.array(line) >= settings.faint_darkness) < settings.strike_streak_share:
+        return False
+    # ... and is a line there, darker than the paper above and below it: on a photocopy's grey
+    # speckle every pen line would otherwise pass for a streak
+    control = [darkest(d) for d in (-settings.strike_streak_control_mm, settings.strike_streak_control_mm)]
+    paper = max((float(np.median(c)) for c in control if c), default=0.0)
+    return float(np.median(line)) - paper >= settings.strike_streak_contrast
 
 
 def _rule_gaps(canon: CanonicalPage, alignment: Alignment, ink_density: float, settings: ReaderSettings) -> float:
@@ -161,7 +202,12 @@ def _margin_ink(canon: CanonicalPage, alignment: Alignment, ink_density: float, 
         if x1 - x0 < 1 or y1 - y0 < 1:
             continue
         area = canon.pixels[int(y0 * s) : int(y1 * s), int(x0 * s) : int(x1 * s)]
-        mask = _ink_mask(area, ink_density, settings.ink_darkness, int(settings.background_mm * s) | 1)
+        dark = _darkness(area, ink_density, int(settings.background_mm * s) | 1)
+        # ink must stand out of the paper's own noise (a photocopy's speckle): writing covers
+        # a few per cent of a margin, so a high percentile of it is still paper
+        cut = max(settings.ink_darkness, float(np.percentile(dark, settings.margin_noise_percentile))
+                  + settings.strike_noise_margin)  # fmt: skip
+        mask: np.ndarray = (dark >= cut).astype(np.uint8)
         # handwriting is pen lines: blots wider than a pen (a copier's mottled toner, a dark
         # corner's shadow) are left out
         mask = cv2.subtract(mask, cv2.morphologyEx(mask, cv2.MORPH_OPEN, pen))

@@ -112,8 +112,8 @@ def _cell_fill(
 
 def _line_ink(
     local: np.ndarray, interior: tuple[slice, slice], s: float, settings: ReaderSettings
-) -> tuple[float, float]:
-    """Share of the interior covered by thin, contrasting ink, and how far it reaches (mm).
+) -> tuple[float, float, int]:
+    """Share of the interior covered by thin, contrasting ink, how far it reaches (mm), and in how many pieces.
 
     ``local`` is darkness (ink bright) around the box; its top-hat keeps what is narrower than
     the kernel: pen lines, not the broad smudge an eraser leaves.
@@ -125,13 +125,13 @@ def _line_ink(
     n, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
     keep = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= settings.stroke_speck_mm2 * s * s]
     if not keep:
-        return 0.0, 0.0
+        return 0.0, 0.0, 0
     x0 = min(stats[i, cv2.CC_STAT_LEFT] for i in keep)
     y0 = min(stats[i, cv2.CC_STAT_TOP] for i in keep)
     x1 = max(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH] for i in keep)
     y1 = max(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT] for i in keep)
     area = sum(int(stats[i, cv2.CC_STAT_AREA]) for i in keep)
-    return area / lines.size, max(x1 - x0, y1 - y0) / s
+    return area / lines.size, max(x1 - x0, y1 - y0) / s, len(keep)
 
 
 def score_page(page: PageImage, alignment: Alignment, settings: ReaderSettings) -> tuple[RowScores, ...]:
@@ -181,7 +181,7 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
             lx, ly = gx - max(gx - ring_paper, 0), gy - max(gy - ring_paper, 0)  # box corner within ``local``
             inside = (slice(ly + margin_px, ly + h - margin_px), slice(lx + margin_px, lx + w - margin_px))
             interior = local[inside]
-            stroke, span = _line_ink(local, inside, s, settings)
+            stroke, span, pieces = _line_ink(local, inside, s, settings)
             reach = int(round(settings.cell_inset_mm * s))
             band = (
                 local[max(ly - reach, 0) : ly + h + reach, max(lx - reach, 0) : lx + w + reach]
@@ -191,6 +191,8 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
                         lx + margin_px - max(lx - reach, 0) : lx + w - margin_px - max(lx - reach, 0)]  # fmt: skip
             edge = (float(band.sum()) - float(core.sum())) / max(band.size - core.size, 1)
             inked = interior >= settings.ink_darkness
+            top = max(int(interior.size * settings.peak_share), 1)
+            peak = float(np.partition(interior.ravel(), interior.size - top)[-top:].mean()) if interior.size else 0.0
             outside, outside_faint = _cell_fill(canon, row, box, dx, dy, paper, ink_density, settings)
             boxes.append(
                 BoxScore(
@@ -205,6 +207,8 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
                     stroke=round(stroke, 4),
                     span_mm=round(span, 2),
                     edge=round(edge, 4),
+                    peak=round(peak, 4),
+                    pieces=pieces,
                 )
             )
         rows.append(RowScores(row.official_index, tuple(boxes)))

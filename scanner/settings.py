@@ -86,6 +86,35 @@ class Thresholds:
     # counted two such rows as the tick).  Higher than the trace: empty boxes reach 0.036 at the
     # 99th percentile, and every marked row has two of them.
     edge_marginal: float = 0.06
+    # A mark unlike the voter's other marks on the page (classify.is_ghost, when the page has at
+    # least ``pen_min_marks`` others) goes to a person: a rubbed-out mark's ghost that still
+    # passes for a mark.  Measured with bench/calibrate.py on the independent simulator's cheap
+    # (150 ballots) and photocopy (150) profiles with 40% doubtful rows, and its cheap and
+    # streaky ones: 85 erasures read as marks, 1,633 clear marks on the same pages.
+    # - its line core (``BoxScore.peak``) below ``ghost_peak_ratio`` of the voter's lighter marks
+    #   (their ``pen_peak_percentile``): erasures 0.37 to 1.2, clear marks 0.67 at the least of
+    #   3,533 (0.78 at the 0.5th percentile);
+    # - or a grey smear round its lines (faint ink per unit of line ink) ``ghost_halo_ratio``
+    #   times the voter's median (floored at ``pen_halo_floor``): clear marks 1.48 at the 95th
+    #   percentile, 2.9 at the 99th;
+    # - or its lines in ``ghost_pieces_excess`` more pieces than the voter's median, and lighter
+    #   than ``ghost_pieces_peak_ratio``.
+    # Together: 76 of the 85 erasures, and 1.5% of clear marks; the other 9 are photocopies
+    # whose copier printed the ghost black and unbroken, as a mark.
+    ghost_peak_ratio: float = 0.63
+    pen_peak_percentile: float = 25.0
+    ghost_halo_ratio: float = 2.5
+    pen_halo_floor: float = 0.2
+    ghost_pieces_excess: float = 2.0
+    ghost_pieces_peak_ratio: float = 0.85
+    pen_min_marks: int = 3
+    # A mark whose table cell is itself covered with faint ink (``BoxScore.outside_faint`` at
+    # least ``cell_ink_faint``) and is hardly darker than it (by less than ``cell_ink_contrast``
+    # at the faint cut) goes to a person: a photocopy's speckle read as line ink.  Calibration
+    # sets above: clear marks' cells 0.18 at the 99th percentile, their boxes 0.06 darker than
+    # the cell at the 1st; a speckled empty box read as a mark, 0.59 and 0.03.
+    cell_ink_faint: float = 0.25
+    cell_ink_contrast: float = 0.1
     # On a 1-bit scan a pencil or red mark can fall below the scanner's threshold and vanish,
     # so a blank row there is shown to a person rather than counted.
     bilevel_blank_to_review: bool = True
@@ -178,6 +207,9 @@ class ReaderSettings:
     # The lower cut for ``faint`` coverage: pencil, a light stroke, an erased mark's ghost.
     # Empty boxes stay below it after local paper normalisation (bench/accuracy.py).
     faint_darkness: float = 0.12
+    # ``BoxScore.peak`` is the mean darkness of this share of the interior, its darkest: a
+    # 0.4 mm pen line 4 mm long covers 6% of a box's interior, a dot 2%.
+    peak_share: float = 0.02
     # Line ink: darkness above an opening of the page by a disc this wide (mm), which keeps
     # pen lines up to a felt marker's 1.3 mm and drops broad smudges (an eraser's leftovers).
     stroke_kernel_mm: float = 1.6
@@ -188,12 +220,14 @@ class ReaderSettings:
     # Streaks and creases (load.even_out_lines): a column's or row's paper is this percentile
     # of its pixels (printed grid lines cover at most ~85% of a line, marks a few mm), compared
     # with the median of its neighbours within ``line_window_mm``; a line darker than them by
-    # a gain of ``line_gain_min`` or more is lifted, by at most ``line_gain_max`` (a roller
-    # streak takes 15-45% of the light; bench/calibrate.py, dirty-rollers and folds).
+    # a gain of ``line_gain_min`` or more is lifted, by at most ``line_gain_max``: a roller
+    # streak takes 15-45% of the light (bench/calibrate.py, dirty-rollers and folds), a speck on
+    # a feeder's glass up to 65% (the independent simulator's streaks), and at a gain of 2 those
+    # still read as a line through every box of their column.
     line_paper_percentile: float = 95.0
     line_window_mm: float = 5.0
     line_gain_min: float = 1.03
-    line_gain_max: float = 2.0
+    line_gain_max: float = 4.0
     # Around each box, paper is taken as this percentile of the pixels within
     # ``paper_ring_mm`` of the box: shadows, folds and coloured paper change it locally.
     paper_percentile: float = 90.0
@@ -209,6 +243,20 @@ class ReaderSettings:
     # in ink thinner than ``strike_thickness_mm`` (a line, not letters 2.5 mm tall), with gaps
     # up to ``strike_gap_mm`` in a grainy pencil line closed.
     strike_darkness: float = 0.2
+    # ... or, on a page whose bare paper is darker than that at its ``strike_noise_percentile``
+    # (between the level boxes), ``strike_noise_margin`` above it: at 0.2, a photocopy's grey
+    # speckle (0.25-0.33 at the 98th percentile; clean scans 0.02-0.1) joins letters and words
+    # into lines longer than a strike.
+    strike_noise_percentile: float = 98.0
+    # ... or than the name cell's own paper at this percentile (its printed letters cover less):
+    # photocopy speckle comes in patches, 0.16-0.23 in speckled name cells, 0.02-0.11 elsewhere.
+    strike_cell_noise_percentile: float = 70.0
+    # A wavy line through a name has no long straight run: it is found as ink joined into one
+    # piece wider than any printed word, at this cut or twice the margin above the speckle
+    # (bench/accuracy.py's independent cheap and photocopy pages: wavy strikes 22.7-35.8 mm at
+    # 0.3-0.35; a speckled photocopy's clean name 12.7 mm at 0.36, 23.5 at 0.26).
+    strike_joined_darkness: float = 0.3
+    strike_noise_margin: float = 0.1
     strike_thickness_mm: float = 1.6
     strike_gap_mm: float = 1.0
     # ... and only this far (mm) inside the cell's top and bottom rules: on phone photos the
@@ -221,6 +269,11 @@ class ReaderSettings:
     # Tuned on bench/accuracy.py's independent "streaky" profile (streaks, no strikes).
     strike_streak_share: float = 0.6
     strike_streak_clear_mm: float = 0.5
+    # ... and stands out there (the median of its darkest pixels) by ``strike_streak_contrast``
+    # from the paper ``strike_streak_control_mm`` above and below: a photocopy's grey speckle
+    # shows ink everywhere, and every pen line would otherwise pass for a streak.
+    strike_streak_control_mm: float = 2.5
+    strike_streak_contrast: float = 0.08
     # Ink in the margins counts only in pieces at least this large (mm): dust and toner
     # specks are smaller, a handwritten word larger.
     margin_mark_min_mm: float = 2.0
@@ -230,6 +283,9 @@ class ReaderSettings:
     # marks' inset.  A cheap scanner's dark sheet edge and a copier's border shadow lie outside
     # it (bench/accuracy.py, independent "cheap" profile); a written word hardly does.
     margin_edge_mm: float = 10.0
+    # ... and ink there counts only ``strike_noise_margin`` darker than the margin's paper at
+    # this percentile, when that is above ``ink_darkness``: a photocopy's speckle.
+    margin_noise_percentile: float = 90.0
     # A printed rule between rows is looked for this far (mm) above and below where it is printed:
     # the table's 0.25 mm rules after a fit within ``Thresholds.max_fit_error_mm``'s typical 0.1 mm.
     rule_search_mm: float = 0.6

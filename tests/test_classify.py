@@ -8,6 +8,8 @@ from scanner.classify import (
     MARGINAL_MARK,
     MARK_OUTSIDE,
     MULTIPLE_MARKS,
+    UNLIKE_MARK,
+    classify_page,
     classify_row,
     is_marked,
 )
@@ -222,3 +224,46 @@ def test_a_circle_round_a_second_box_beside_a_mark_goes_to_review() -> None:
     assert d.needs_review and MARK_OUTSIDE in d.reasons
     quiet = replace(_box(2), edge=frame + T.edge_marginal - 0.01)
     assert not classify_row(_row(tick, replace(_box(1), edge=frame), quiet), T).needs_review
+
+
+def _page_of(peaks: list[float], odd: float) -> tuple[RowScores, ...]:
+    """Rows each with one cross of the given line darkness; the last row's cross is ``odd``."""
+    return tuple(RowScores(i, (replace(_cross(0), peak=p), _box(1), _box(2))) for i, p in enumerate([*peaks, odd]))
+
+
+def test_a_mark_far_lighter_than_the_voters_others_goes_to_review() -> None:
+    felt = [0.92, 0.95, 0.9, 0.97, 0.93, 0.91, 0.96]  # one pen, one density
+    ghost = classify_page(_page_of(felt, 0.45), T)[-1]
+    assert ghost.needs_review and UNLIKE_MARK in ghost.reasons and ghost.level == 0
+    assert not any(d.needs_review for d in classify_page(_page_of(felt, 0.8), T))
+
+
+def test_a_dry_ballpoints_uneven_lines_are_not_taken_for_erasures() -> None:
+    dry = [0.9, 0.42, 0.75, 0.5, 0.88, 0.39, 0.6]  # the pen skips: some lines half as dark as others
+    assert not any(d.needs_review for d in classify_page(_page_of(dry, 0.36), T))
+    assert classify_page(_page_of(dry, 0.2), T)[-1].reasons == (UNLIKE_MARK,)
+
+
+def test_too_few_marks_or_a_one_bit_page_make_no_pen_to_compare_with() -> None:
+    assert not classify_page(_page_of([0.95, 0.9], 0.3), T)[-1].needs_review
+    assert not classify_page(_page_of([0.95] * 6, 0.3), T, bilevel=True)[-1].needs_review
+
+
+def test_a_mark_smeared_grey_or_broken_unlike_the_voters_others_goes_to_review() -> None:
+    pen = [replace(_cross(0), peak=0.9, pieces=1) for _ in range(6)]  # faint 0.35 over fill 0.25: a thin halo
+    smeared = replace(_cross(0), faint=0.25 + 0.25 * 3, peak=0.9, pieces=1)  # grey all round its lines
+    broken = replace(_cross(0), peak=0.7, pieces=4)  # in dashes, and lighter
+    dashed_pen = replace(_cross(0), peak=0.9, pieces=4)  # as dark as the others: a skipping pen, once
+    for odd, flagged in ((smeared, True), (broken, True), (dashed_pen, False)):
+        rows = tuple(RowScores(i, (b, _box(1), _box(2))) for i, b in enumerate([*pen, odd]))
+        assert (UNLIKE_MARK in classify_page(rows, T)[-1].reasons) is flagged, odd
+    # every mark of a skipping pen is in pieces: none stands out
+    skipping = tuple(RowScores(i, (replace(_cross(0), peak=0.7, pieces=4), _box(1), _box(2))) for i in range(7))
+    assert not any(d.needs_review for d in classify_page(skipping, T))
+
+
+def test_a_mark_no_darker_than_the_speckled_cell_around_it_goes_to_review() -> None:
+    speckled = replace(_cross(2), faint=0.62, outside_faint=0.59)
+    assert MARK_OUTSIDE in classify_row(_row(_box(0), _box(1), speckled), T).reasons
+    overrun = replace(_cross(2), faint=0.62, outside_faint=0.3)  # a big cross spilling into its cell
+    assert not classify_row(_row(_box(0), _box(1), overrun), T).needs_review

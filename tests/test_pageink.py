@@ -59,25 +59,63 @@ def test_clean_pages_are_not_held(tmp_path: Path) -> None:
     assert compare(db, truth).clean_pages_flagged == 0
 
 
-def test_printed_rules_broken_into_dashes_are_measured(tmp_path: Path) -> None:
-    import numpy as np
-
+def _clean_canonical(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A clean simulated page in template coordinates, with its alignment."""
     from scanner.align import align_page
     from scanner.load import inspect_file, load_page
     from scanner.model import PageRef
-    from scanner.pageink import measure_page_ink
     from scanner.score import canonical_page
     from scanner.settings import DEFAULT_READER, DEFAULT_THRESHOLDS
 
     scans, _ = _stack(tmp_path)
-    first = sorted(scans.iterdir())[0]
-    f = inspect_file(first)
+    f = inspect_file(sorted(scans.iterdir())[0])
     loaded = load_page(PageRef(f.path, f.sha256, 0), f.kind, DEFAULT_READER)
     assert isinstance(loaded, tuple)
-    page = loaded[0]
-    alignment = align_page(page, (templatefile.load(TEMPLATE),), DEFAULT_THRESHOLDS, DEFAULT_READER)
+    alignment = align_page(loaded[0], (templatefile.load(TEMPLATE),), DEFAULT_THRESHOLDS, DEFAULT_READER)
     assert alignment
-    canon = canonical_page(page, alignment, DEFAULT_READER)
+    return canonical_page(loaded[0], alignment, DEFAULT_READER), alignment
+
+
+def test_a_wavy_line_through_a_name_is_a_strike_and_copier_speckle_is_not(tmp_path: Path) -> None:
+    import cv2
+    import numpy as np
+
+    from scanner.pageink import measure_page_ink
+    from scanner.settings import DEFAULT_READER, DEFAULT_THRESHOLDS
+
+    canon, alignment = _clean_canonical(tmp_path)
+    s, paper = canon.px_per_mm, int(np.percentile(canon.pixels, 90))
+    limit = DEFAULT_THRESHOLDS.strike_min_mm
+    assert measure_page_ink(canon, alignment, DEFAULT_READER).strike_mm < limit
+    # a photocopy's grey speckle over the whole sheet, darker in patches: no strike
+    rng = np.random.default_rng(3)
+    patches = cv2.resize(rng.random((8, 6)), canon.pixels.shape[::-1], interpolation=cv2.INTER_CUBIC)
+    speckle = (rng.random(canon.pixels.shape) < 0.12 * patches.clip(0, None) + 0.04) * rng.uniform(
+        60, 110, canon.pixels.shape
+    )
+    speckled = np.clip(canon.pixels.astype(np.float32) - speckle, 0, 255).astype(np.uint8)
+    noisy = type(canon)(speckled, canon.px_per_mm, canon.paper, canon.ink)
+    assert measure_page_ink(noisy, alignment, DEFAULT_READER).strike_mm < limit
+    # a zigzag through the third name, 1.3 mm up and down every 1.5 mm: no long straight run
+    name = alignment.page.rows[2].name_rect
+    xs = np.arange(name.x_mm + 1.5, name.x_mm + 36.0, 1.5)
+    ys = name.y_mm + name.h_mm / 2 + np.where(np.arange(len(xs)) % 2 == 0, -1.3, 1.3)
+    for base, what in ((canon.pixels, "clean"), (speckled, "speckled")):
+        pixels = base.copy()
+        points = np.column_stack([xs * s, ys * s]).round().astype(np.int32)
+        cv2.polylines(pixels, [points], False, int(paper * 0.2), thickness=max(2, int(0.5 * s)))
+        struck = type(canon)(pixels, canon.px_per_mm, canon.paper, canon.ink)
+        ink = measure_page_ink(struck, alignment, DEFAULT_READER)
+        assert ink.strike_mm >= limit and ink.strike_row == alignment.page.rows[2].official_index, what
+
+
+def test_printed_rules_broken_into_dashes_are_measured(tmp_path: Path) -> None:
+    import numpy as np
+
+    from scanner.pageink import measure_page_ink
+    from scanner.settings import DEFAULT_READER
+
+    canon, alignment = _clean_canonical(tmp_path)
     assert measure_page_ink(canon, alignment, DEFAULT_READER).rule_gaps < 0.005
     # a dark 1-bit threshold: every other 2 mm of each rule between rows gone
     s = canon.px_per_mm
