@@ -54,7 +54,10 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
         y0, y1 = int((r.y_mm + band) * s), int((r.y_mm + r.h_mm - band) * s)
         x0, x1 = int((r.x_mm + inset) * s), int((r.x_mm + r.w_mm - inset) * s)
         dark = _darkness(canon.pixels[y0:y1, x0:x1], ink_density, background)
-        strip, strip_top = None, max(r.y_mm - 2.0, 0.0)  # the row's full width, made when a line is found
+        # the page's full width round the row, made when a line is found: a crease or a skewed
+        # streak crosses the row at a slant and carries on through the rows above or below
+        reach = settings.strike_streak_reach_mm
+        strip, strip_top = None, max(r.y_mm - reach, 0.0)
         # three looks: the ink as it is (a felt-tip line as thick as a letter), only what is
         # thinner than a letter is tall, with small gaps closed (a grainy pencil line), and ink
         # joined into one piece wider than any printed word over the cell's whole height (a wavy
@@ -82,8 +85,8 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
                     break
                 ys, xs = np.nonzero(labels == piece)
                 if strip is None:
-                    strip = _darkness(canon.pixels[int(strip_top * s) : int((r.y_mm + r.h_mm + 2.0) * s)], ink_density,
-                                      background)  # fmt: skip
+                    around = canon.pixels[int(strip_top * s) : int((r.y_mm + r.h_mm + reach) * s)]
+                    strip = _darkness(around, ink_density, background)
                 if not _runs_on(strip, strip_top, row, (xs + x0) / s, (ys + top) / s, s, settings):
                     longest, where = length, row.official_index
                     break
@@ -122,7 +125,7 @@ def _runs_on(
     A pen stroke through a name stops near the name; a streak from a dirty roller or a copier's
     drum runs the whole width of the page at constant width.  The line is extended along its own
     slope and looked for in the bare paper between the level boxes (away from the column rules).
-    ``strip`` is the darkness of the row's full width, from ``strip_top_mm`` down.
+    ``strip`` is the darkness of the page's full width round the row, from ``strip_top_mm`` down.
     """
     slope, offset = np.polyfit(xs_mm, ys_mm, 1) if np.ptp(xs_mm) > 0 else (0.0, float(np.mean(ys_mm)))
     boxes = sorted(row.boxes, key=lambda b: b.x_mm)
@@ -149,8 +152,10 @@ def _runs_on(
     # ... and is a line there, darker than the paper above and below it: on a photocopy's grey
     # speckle every pen line would otherwise pass for a streak
     control = [darkest(d) for d in (-settings.strike_streak_control_mm, settings.strike_streak_control_mm)]
-    paper = max((float(np.median(c)) for c in control if c), default=0.0)
-    return float(np.median(line)) - paper >= settings.strike_streak_contrast
+    # (the lighter side: the other may fall on the printed rule between rows)
+    paper = min((float(np.median(c)) for c in control if c), default=0.0)
+    darker = float(np.median(line))
+    return darker - paper >= settings.strike_streak_contrast or darker >= settings.strike_streak_ratio * paper
 
 
 def _rule_gaps(canon: CanonicalPage, alignment: Alignment, ink_density: float, settings: ReaderSettings) -> float:

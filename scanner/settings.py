@@ -269,11 +269,17 @@ class ReaderSettings:
     # Tuned on bench/accuracy.py's independent "streaky" profile (streaks, no strikes).
     strike_streak_share: float = 0.6
     strike_streak_clear_mm: float = 0.5
+    # ... followed this far (mm) above and below the row: a crease across the sheet rises 10 mm
+    # over the level columns (the independent simulator's streaky profile).
+    strike_streak_reach_mm: float = 20.0
     # ... and stands out there (the median of its darkest pixels) by ``strike_streak_contrast``
     # from the paper ``strike_streak_control_mm`` above and below: a photocopy's grey speckle
     # shows ink everywhere, and every pen line would otherwise pass for a streak.
     strike_streak_control_mm: float = 2.5
     strike_streak_contrast: float = 0.08
+    # ... or is this many times as dark as that paper: a faint streak on clean paper, after
+    # load.even_out_lines has lifted most of it (0.1 over 0.03).
+    strike_streak_ratio: float = 1.6
     # Ink in the margins counts only in pieces at least this large (mm): dust and toner
     # specks are smaller, a handwritten word larger.
     margin_mark_min_mm: float = 2.0
