@@ -1,7 +1,7 @@
 """Where the mark thresholds come from: every box's scores beside what was drawn in it.
 
 Simulates realistic ballots for each calibration profile (bench/accuracy.py's CALIBRATION: every
-profile of the own simulator, and the independent one's cheap and streaky) on seeds apart from
+profile of the own simulator, and the independent one's cheap, photocopy and streaky) on seeds apart from
 bench/accuracy.py's (so thresholds are not fitted to the figures they are judged by), scans them with the CLI and
 labels every box of every page not held for review by what the simulator drew there:
 ``empty``, a clear mark (``clear`` with a light pen, pencil, apart as ``clear-pencil``),
@@ -13,6 +13,11 @@ out/bench/calibrate/boxes.csv.  The settings quote these figures.
 Run:  .venv/bin/python bench/calibrate.py                 # 60 ballots a profile
       .venv/bin/python bench/calibrate.py --simulator independent
       .venv/bin/python bench/calibrate.py --ballots 10    # quick
+      # the sets rich in erasures that settings.py's ghost_* rules quote (40% doubtful rows):
+      .venv/bin/python bench/calibrate.py --simulator independent --profiles cheap --seed 800 \
+          --ballots 150 --doubtful 0.4 --out out/bench/calibrate-doubts
+      .venv/bin/python bench/calibrate.py --simulator independent --profiles photocopy --seed 900 \
+          --ballots 150 --doubtful 0.4 --out out/bench/calibrate-doubts-pc
 """
 
 from __future__ import annotations
