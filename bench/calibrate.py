@@ -1,7 +1,7 @@
 """Where the mark thresholds come from: every box's scores beside what was drawn in it.
 
 Simulates realistic ballots for each calibration profile (bench/accuracy.py's CALIBRATION: every
-profile of the own simulator, and the independent one's cheap, photocopy and streaky) on seeds apart from
+profile of the own simulator, and the independent one's cheap, photocopy, phone and streaky) on seeds apart from
 bench/accuracy.py's (so thresholds are not fitted to the figures they are judged by), scans them with the CLI and
 labels every box of every page not held for review by what the simulator drew there:
 ``empty``, a clear mark (``clear`` with a light pen, pencil, apart as ``clear-pencil``),

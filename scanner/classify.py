@@ -142,7 +142,9 @@ def is_ghost(box: BoxScore, marks: tuple[BoxScore, ...], thresholds: Thresholds)
     if len(others) < thresholds.pen_min_marks or box.peak <= 0:
         return False
     lighter = box.peak / max(float(np.percentile([m.peak for m in others], thresholds.pen_peak_percentile)), 1e-6)
-    smear = _halo(box) / max(float(np.median([_halo(m) for m in others])), thresholds.pen_halo_floor)
+    usual = float(np.median([_halo(m) for m in others]))
+    # (only against a pen that draws crisp lines: pencil is grey all through, its halo is noise)
+    smear = _halo(box) / max(usual, thresholds.pen_halo_floor) if usual <= thresholds.pen_halo_crisp else 0.0
     broken = box.pieces - float(np.median([m.pieces for m in others]))
     return (
         lighter < thresholds.ghost_peak_ratio
@@ -207,12 +209,13 @@ def classify_row(
     # can still carry enough ink to pass for a mark (the pen lays one density, the eraser lifts most)
     if any(is_ghost(b, marks, thresholds) for b in marked):
         reasons.append(UNLIKE_MARK)
-    # a mark no darker than the cell around it: a copier's speckle or a shadow over the cell,
-    # read as line ink, or a mark drawn over the whole cell; a person tells which
+    # a mark in pieces, no darker than the cell around it: a copier's speckle read as line ink
     smothered = [
         b
         for b in marked
-        if b.outside_faint >= thresholds.cell_ink_faint and b.faint - b.outside_faint < thresholds.cell_ink_contrast
+        if b.outside_faint >= thresholds.cell_ink_faint
+        and b.faint - b.outside_faint < thresholds.cell_ink_contrast
+        and b.pieces >= thresholds.cell_ink_pieces
     ]
     if marginal:
         reasons.append(MARGINAL_MARK)

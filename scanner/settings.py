@@ -95,8 +95,10 @@ class Thresholds:
     #   (their ``pen_peak_percentile``): erasures 0.37 to 1.2, clear marks 0.67 at the least of
     #   3,533 (0.78 at the 0.5th percentile);
     # - or a grey smear round its lines (faint ink per unit of line ink) ``ghost_halo_ratio``
-    #   times the voter's median (floored at ``pen_halo_floor``): clear marks 1.48 at the 95th
-    #   percentile, 2.9 at the 99th;
+    #   times the voter's median (floored at ``pen_halo_floor``), when that median shows a pen
+    #   drawing crisp lines (at most ``pen_halo_crisp``; pencil is grey all through, and its
+    #   ratio sent 2.5% of the own simulator's clear scanner-gray rows to review): clear marks
+    #   1.48 at the 95th percentile, 2.9 at the 99th;
     # - or its lines in ``ghost_pieces_excess`` more pieces than the voter's median, and lighter
     #   than ``ghost_pieces_peak_ratio``.
     # Together: 76 of the 85 erasures, and 1.5% of clear marks; the other 9 are photocopies
@@ -105,16 +107,20 @@ class Thresholds:
     pen_peak_percentile: float = 25.0
     ghost_halo_ratio: float = 2.5
     pen_halo_floor: float = 0.2
+    pen_halo_crisp: float = 1.0
     ghost_pieces_excess: float = 2.0
     ghost_pieces_peak_ratio: float = 0.85
     pen_min_marks: int = 3
     # A mark whose table cell is itself covered with faint ink (``BoxScore.outside_faint`` at
-    # least ``cell_ink_faint``) and is hardly darker than it (by less than ``cell_ink_contrast``
-    # at the faint cut) goes to a person: a photocopy's speckle read as line ink.  Calibration
-    # sets above: clear marks' cells 0.18 at the 99th percentile, their boxes 0.06 darker than
-    # the cell at the 1st; a speckled empty box read as a mark, 0.59 and 0.03.
+    # least ``cell_ink_faint``), hardly darker than it (by less than ``cell_ink_contrast`` at
+    # the faint cut) and in ``cell_ink_pieces`` pieces or more goes to a person: a photocopy's
+    # speckle read as line ink.  Calibration sets above: clear marks' cells 0.18 at the 99th
+    # percentile, their boxes 0.06 darker than the cell at the 1st, none of 1,794 in 3 pieces
+    # too; a speckled empty box read as a mark, 0.59, 0.03 and 8 pieces.  (A cross spilling far
+    # into its cell on a phone photo has the first two, in one piece.)
     cell_ink_faint: float = 0.25
     cell_ink_contrast: float = 0.1
+    cell_ink_pieces: int = 3
     # On a 1-bit scan a pencil or red mark can fall below the scanner's threshold and vanish,
     # so a blank row there is shown to a person rather than counted.
     bilevel_blank_to_review: bool = True

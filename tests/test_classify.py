@@ -257,13 +257,18 @@ def test_a_mark_smeared_grey_or_broken_unlike_the_voters_others_goes_to_review()
     for odd, flagged in ((smeared, True), (broken, True), (dashed_pen, False)):
         rows = tuple(RowScores(i, (b, _box(1), _box(2))) for i, b in enumerate([*pen, odd]))
         assert (UNLIKE_MARK in classify_page(rows, T)[-1].reasons) is flagged, odd
+    # a pencil is grey all through: a grey-rimmed mark among its marks is no smear
+    pencil = [replace(_cross(0), fill=0.05, faint=0.2, peak=0.4, pieces=1) for _ in range(6)]
+    grey = replace(_cross(0), fill=0.03, faint=0.25, peak=0.4, pieces=1)
+    rows = tuple(RowScores(i, (b, _box(1), _box(2))) for i, b in enumerate([*pencil, grey]))
+    assert not classify_page(rows, T)[-1].needs_review
     # every mark of a skipping pen is in pieces: none stands out
     skipping = tuple(RowScores(i, (replace(_cross(0), peak=0.7, pieces=4), _box(1), _box(2))) for i in range(7))
     assert not any(d.needs_review for d in classify_page(skipping, T))
 
 
 def test_a_mark_no_darker_than_the_speckled_cell_around_it_goes_to_review() -> None:
-    speckled = replace(_cross(2), faint=0.62, outside_faint=0.59)
+    speckled = replace(_cross(2), faint=0.62, outside_faint=0.59, pieces=8)
     assert MARK_OUTSIDE in classify_row(_row(_box(0), _box(1), speckled), T).reasons
-    overrun = replace(_cross(2), faint=0.62, outside_faint=0.3)  # a big cross spilling into its cell
+    overrun = replace(_cross(2), faint=0.34, outside_faint=0.33, pieces=1)  # a big cross spilling into its cell
     assert not classify_row(_row(_box(0), _box(1), overrun), T).needs_review
