@@ -49,3 +49,20 @@ def test_no_row_is_counted_wrongly_on_the_independent_simulator(profile: str, tm
     )  # fmt: skip
     assert made.returncode == 0, made.stderr[-3000:]
     _no_silent_error(_scan(scans, truth, db))
+
+
+def test_rubbed_out_marks_are_never_counted(tmp_path: Path) -> None:
+    """A stack rich in erasures, dots and faint ticks (half the rows doubtful): every one waits.
+
+    Before marks were compared with the voter's own, two erasures of this stack were counted as votes.
+    """
+    scans, truth, db = tmp_path / "scans", tmp_path / "truth.json", tmp_path / "count.db"
+    made = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "sim2" / "make.py"), str(TEMPLATE), "--profile", "cheap",
+         "--ballots", "8", "--seed", "42", "--doubtful", "0.5", "--out", str(scans), "--truth", str(truth)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr[-3000:]
+    c = _scan(scans, truth, db)
+    _no_silent_error(c)
+    assert c.outcomes[("doubtful", "review")] >= 20  # the stack holds what it is meant to
