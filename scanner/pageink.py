@@ -48,6 +48,8 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
     # ink must stand out of the paper's own noise: a photocopy's grey speckle joins letters and
     # words into long lines at the usual cut
     noise = _paper_noise(canon, alignment, ink_density, settings)
+    rules = tuple(sorted({r.name_rect.y_mm for r in alignment.page.rows}
+                         | {r.name_rect.y_mm + r.name_rect.h_mm for r in alignment.page.rows}))  # fmt: skip
     for row in alignment.page.rows:
         r = row.name_rect
         band = max(inset, settings.strike_band_inset_mm)
@@ -87,7 +89,7 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
                 if strip is None:
                     around = canon.pixels[int(strip_top * s) : int((r.y_mm + r.h_mm + reach) * s)]
                     strip = _darkness(around, ink_density, background)
-                if not _runs_on(strip, strip_top, row, (xs + x0) / s, (ys + top) / s, s, settings):
+                if not _runs_on(strip, strip_top, row, rules, (xs + x0) / s, (ys + top) / s, s, settings):
                     longest, where = length, row.official_index
                     break
                 # else a scanner streak across the whole row, not a pen through the name
@@ -117,15 +119,17 @@ def _paper_noise(canon: CanonicalPage, alignment: Alignment, ink_density: float,
 
 
 def _runs_on(
-    strip: np.ndarray, strip_top_mm: float, row: BallotRow, xs_mm: np.ndarray, ys_mm: np.ndarray, s: float,
-    settings: ReaderSettings,
+    strip: np.ndarray, strip_top_mm: float, row: BallotRow, rules: tuple[float, ...], xs_mm: np.ndarray,
+    ys_mm: np.ndarray, s: float, settings: ReaderSettings,
 ) -> bool:  # fmt: skip
     """Whether a line found through a name carries on, straight, across the paper between the row's boxes.
 
     A pen stroke through a name stops near the name; a streak from a dirty roller or a copier's
     drum runs the whole width of the page at constant width.  The line is extended along its own
     slope and looked for in the bare paper between the level boxes (away from the column rules).
-    ``strip`` is the darkness of the page's full width round the row, from ``strip_top_mm`` down.
+    ``strip`` is the darkness of the page's full width round the row, from ``strip_top_mm`` down;
+    ``rules`` are where the printed rules between rows lie (mm): a sloping line extended far
+    enough crosses one, which is no streak.
     """
     slope, offset = np.polyfit(xs_mm, ys_mm, 1) if np.ptp(xs_mm) > 0 else (0.0, float(np.mean(ys_mm)))
     boxes = sorted(row.boxes, key=lambda b: b.x_mm)
@@ -140,6 +144,8 @@ def _runs_on(
                 if abs(x - rule) < pad:
                     continue
                 y = slope * x + offset - strip_top_mm + shift_mm
+                if any(abs(y + strip_top_mm - rule) < 2 * settings.rule_search_mm for rule in rules):
+                    continue
                 top, bottom = int((y - settings.rule_search_mm) * s), int((y + settings.rule_search_mm) * s) + 1
                 if top < 0 or bottom > strip.shape[0]:
                     continue
