@@ -50,6 +50,12 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
     noise = _paper_noise(canon, alignment, ink_density, settings)
     rules = tuple(sorted({r.name_rect.y_mm for r in alignment.page.rows}
                          | {r.name_rect.y_mm + r.name_rect.h_mm for r in alignment.page.rows}))  # fmt: skip
+    # bare paper a streak crosses and a pen line through a name does not: the margins beside the table
+    left, right = _table_edges(alignment)
+    margins = (
+        (settings.margin_edge_mm, left - 1.5),
+        (right + 1.5, alignment.template.page_width_mm - settings.margin_edge_mm),
+    )
     for row in alignment.page.rows:
         r = row.name_rect
         band = max(inset, settings.strike_band_inset_mm)
@@ -89,7 +95,7 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
                 if strip is None:
                     around = canon.pixels[int(strip_top * s) : int((r.y_mm + r.h_mm + reach) * s)]
                     strip = _darkness(around, ink_density, background)
-                if not _runs_on(strip, strip_top, row, rules, (xs + x0) / s, (ys + top) / s, s, settings):
+                if not _runs_on(strip, strip_top, row, rules, margins, (xs + x0) / s, (ys + top) / s, s, settings):
                     longest, where = length, row.official_index
                     break
                 # else a scanner streak across the whole row, not a pen through the name
@@ -119,14 +125,16 @@ def _paper_noise(canon: CanonicalPage, alignment: Alignment, ink_density: float,
 
 
 def _runs_on(
-    strip: np.ndarray, strip_top_mm: float, row: BallotRow, rules: tuple[float, ...], xs_mm: np.ndarray,
-    ys_mm: np.ndarray, s: float, settings: ReaderSettings,
+    strip: np.ndarray, strip_top_mm: float, row: BallotRow, rules: tuple[float, ...],
+    margins: tuple[tuple[float, float], ...], xs_mm: np.ndarray, ys_mm: np.ndarray, s: float,
+    settings: ReaderSettings,
 ) -> bool:  # fmt: skip
     """Whether a line found through a name carries on, straight, across the paper between the row's boxes.
 
     A pen stroke through a name stops near the name; a streak from a dirty roller or a copier's
     drum runs the whole width of the page at constant width.  The line is extended along its own
-    slope and looked for in the bare paper between the level boxes (away from the column rules).
+    slope and looked for in the bare paper between the level boxes (away from the column rules)
+    and in the ``margins`` beside the table (x ranges, mm).
     ``strip`` is the darkness of the page's full width round the row, from ``strip_top_mm`` down;
     ``rules`` are where the printed rules between rows lie (mm): a sloping line extended far
     enough crosses one, which is no streak.
@@ -135,13 +143,19 @@ def _runs_on(
     boxes = sorted(row.boxes, key=lambda b: b.x_mm)
     pad = settings.cell_inset_mm + settings.strike_streak_clear_mm
 
+    # spans of bare paper across the row, each with the printed column rule inside it, if any
+    spans: list[tuple[float, float, float | None]] = [
+        (a.x_mm + a.w_mm + pad, b.x_mm - pad, (a.x_mm + a.w_mm + b.x_mm) / 2)
+        for a, b in zip(boxes, boxes[1:], strict=False)
+    ]
+    spans += [(x0, x1, None) for x0, x1 in margins]
+
     def darkest(shift_mm: float) -> list[float]:
-        """Per half millimetre of bare paper between the boxes, the darkest ink near the line."""
+        """Per half millimetre of bare paper across the row, the darkest ink near the line."""
         found = []
-        for a, b in zip(boxes, boxes[1:], strict=False):
-            rule = (a.x_mm + a.w_mm + b.x_mm) / 2  # the printed rule between two level columns
-            for x in np.arange(a.x_mm + a.w_mm + pad, b.x_mm - pad, 0.5):
-                if abs(x - rule) < pad:
+        for start, end, rule in spans:
+            for x in np.arange(start, end, 0.5):
+                if rule is not None and abs(x - rule) < pad:
                     continue
                 y = slope * x + offset - strip_top_mm + shift_mm
                 if any(abs(y + strip_top_mm - rule) < 2 * settings.rule_search_mm for rule in rules):
@@ -191,12 +205,19 @@ def _rule_gaps(canon: CanonicalPage, alignment: Alignment, ink_density: float, s
     return 1.0 - present / total if total else 0.0
 
 
+def _table_edges(alignment: Alignment) -> tuple[float, float]:
+    """Where the printed table starts and ends across the page (mm)."""
+    rows = alignment.page.rows
+    left = min(r.name_rect.x_mm for r in rows) - 11.0  # the STT column starts 11 mm left of the names
+    right = max(b.x_mm + b.w_mm for r in rows for b in r.boxes) + 7.5  # the last level cell's edge
+    return left, right
+
+
 def _margin_ink(canon: CanonicalPage, alignment: Alignment, ink_density: float, settings: ReaderSettings) -> float:
     """Area of handwriting-sized ink left and right of the table and below it, mm²."""
     s = canon.px_per_mm
     rows = alignment.page.rows
-    left = min(r.name_rect.x_mm for r in rows) - 11.0  # the STT column starts 11 mm left of the names
-    right = max(b.x_mm + b.w_mm for r in rows for b in r.boxes) + 7.5
+    left, right = _table_edges(alignment)
     top = min(r.name_rect.y_mm for r in rows)
     bottom = max(r.name_rect.y_mm + r.name_rect.h_mm for r in rows)
     page_w = alignment.template.page_width_mm
