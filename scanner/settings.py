@@ -90,7 +90,7 @@ class Thresholds:
     # least ``pen_min_marks`` others) goes to a person: a rubbed-out mark's ghost that still
     # passes for a mark.  Measured with bench/calibrate.py on the independent simulator's cheap
     # (150 ballots) and photocopy (150) profiles with 40% doubtful rows, and its cheap and
-    # streaky ones: 85 erasures read as marks, 1,633 clear marks on the same pages.
+    # streaky ones (150 each): 85 erasures read as marks, 4,538 clear marks.
     # - its line core (``BoxScore.peak``) below ``ghost_peak_ratio`` of the voter's lighter marks
     #   (their ``pen_peak_percentile``): erasures 0.37 to 1.2, clear marks 0.67 at the least of
     #   3,533 (0.78 at the 0.5th percentile);
@@ -101,8 +101,9 @@ class Thresholds:
     #   1.48 at the 95th percentile, 2.9 at the 99th;
     # - or its lines in ``ghost_pieces_excess`` more pieces than the voter's median, and lighter
     #   than ``ghost_pieces_peak_ratio``.
-    # Together: 76 of the 85 erasures, and 1.5% of clear marks; the other 9 are photocopies
-    # whose copier printed the ghost black and unbroken, as a mark.
+    # Together they flag 72 of the 85 erasures (83 go to a person, with the other rules), and
+    # 2.0% of the clear marks; the 2 counted are photocopies whose copier printed the ghost
+    # black and unbroken, like the voter's other marks.
     ghost_peak_ratio: float = 0.63
     pen_peak_percentile: float = 25.0
     ghost_halo_ratio: float = 2.5
