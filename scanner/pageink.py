@@ -104,6 +104,17 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
     return PageInk(round(longest, 2), where, round(margin, 2), round(gaps, 4))
 
 
+def _bare_spans(row: BallotRow, clear_mm: float) -> list[tuple[float, float]]:
+    """The x ranges (mm) of bare paper between a row's level boxes, ``clear_mm`` off the boxes and
+    off the printed rule between two level columns."""
+    boxes = sorted(row.boxes, key=lambda b: b.x_mm)
+    spans = []
+    for a, b in zip(boxes, boxes[1:], strict=False):
+        rule = (a.x_mm + a.w_mm + b.x_mm) / 2  # the printed rule between two level columns
+        spans += [(a.x_mm + a.w_mm + clear_mm, rule - clear_mm), (rule + clear_mm, b.x_mm - clear_mm)]
+    return spans
+
+
 def _paper_noise(canon: CanonicalPage, alignment: Alignment, ink_density: float, settings: ReaderSettings) -> float:
     """How dark the page's bare paper gets: a high percentile of the darkness between the level boxes."""
     s = canon.px_per_mm
@@ -111,14 +122,11 @@ def _paper_noise(canon: CanonicalPage, alignment: Alignment, ink_density: float,
     clear = settings.cell_inset_mm + settings.strike_streak_clear_mm
     samples = []
     for row in alignment.page.rows:
-        boxes = sorted(row.boxes, key=lambda b: b.x_mm)
         y0, y1 = int((row.name_rect.y_mm + clear) * s), int((row.name_rect.y_mm + row.name_rect.h_mm - clear) * s)
-        for a, b in zip(boxes, boxes[1:], strict=False):
-            rule = (a.x_mm + a.w_mm + b.x_mm) / 2  # the printed rule between two level columns
-            for xa, xb in ((a.x_mm + a.w_mm + clear, rule - clear), (rule + clear, b.x_mm - clear)):
-                if xb - xa >= 1.0 / s:
-                    area = canon.pixels[y0:y1, int(xa * s) - background : int(xb * s) + background]
-                    samples.append(_darkness(area, ink_density, background)[:, background:-background].ravel())
+        for xa, xb in _bare_spans(row, clear):
+            if xb - xa >= 1.0 / s:
+                area = canon.pixels[y0:y1, int(xa * s) - background : int(xb * s) + background]
+                samples.append(_darkness(area, ink_density, background)[:, background:-background].ravel())
     if not samples:
         return 0.0
     return float(np.percentile(np.concatenate(samples), settings.strike_noise_percentile))
@@ -140,23 +148,13 @@ def _runs_on(
     enough crosses one, which is no streak.
     """
     slope, offset = np.polyfit(xs_mm, ys_mm, 1) if np.ptp(xs_mm) > 0 else (0.0, float(np.mean(ys_mm)))
-    boxes = sorted(row.boxes, key=lambda b: b.x_mm)
-    pad = settings.cell_inset_mm + settings.strike_streak_clear_mm
-
-    # spans of bare paper across the row, each with the printed column rule inside it, if any
-    spans: list[tuple[float, float, float | None]] = [
-        (a.x_mm + a.w_mm + pad, b.x_mm - pad, (a.x_mm + a.w_mm + b.x_mm) / 2)
-        for a, b in zip(boxes, boxes[1:], strict=False)
-    ]
-    spans += [(x0, x1, None) for x0, x1 in margins]
+    spans = _bare_spans(row, settings.cell_inset_mm + settings.strike_streak_clear_mm) + list(margins)
 
     def darkest(shift_mm: float) -> list[float]:
         """Per half millimetre of bare paper across the row, the darkest ink near the line."""
         found = []
-        for start, end, rule in spans:
+        for start, end in spans:
             for x in np.arange(start, end, 0.5):
-                if rule is not None and abs(x - rule) < pad:
-                    continue
                 y = slope * x + offset - strip_top_mm + shift_mm
                 if any(abs(y + strip_top_mm - rule) < 2 * settings.rule_search_mm for rule in rules):
                     continue
