@@ -205,8 +205,8 @@ def classify_row(
         edge_floor = min(b.edge for b in row.boxes)
         beside += [b for b in rest if b not in beside and b.edge - edge_floor >= thresholds.edge_trace]
     reasons: list[str] = []
-    # a mark whose line is far lighter than the voter's others: the ghost of one rubbed out, which
-    # can still carry enough ink to pass for a mark (the pen lays one density, the eraser lifts most)
+    # a mark lighter, more smeared or more broken than the voter's others: the ghost of one rubbed
+    # out, which can still carry enough ink to pass for a mark
     if any(is_ghost(b, marks, thresholds) for b in marked):
         reasons.append(UNLIKE_MARK)
     # a mark in pieces, no darker than the cell around it: a copier's speckle read as line ink

@@ -7,6 +7,8 @@ from pathlib import Path
 from helpers import run, stored_tally
 
 from scanner import templatefile
+from scanner.model import Alignment
+from scanner.score import CanonicalPage
 from scanner.simulate import SimOptions, simulate, truth_document
 from scanner.store import Store
 from scanner.truthcheck import compare, decide_as_truth
@@ -59,7 +61,7 @@ def test_clean_pages_are_not_held(tmp_path: Path) -> None:
     assert compare(db, truth).clean_pages_flagged == 0
 
 
-def _clean_canonical(tmp_path: Path):  # type: ignore[no-untyped-def]
+def _clean_canonical(tmp_path: Path) -> tuple[CanonicalPage, Alignment]:
     """A clean simulated page in template coordinates, with its alignment."""
     from scanner.align import align_page
     from scanner.load import inspect_file, load_page
