@@ -32,7 +32,19 @@ from accuracy import CALIBRATE_SEED, CALIBRATION, ROOT, scan_profile
 from scanner.store import BOX_FIELDS, Store
 from scanner.truthcheck import load_truth
 
-SCORES = ("fill", "faint", "darkness", "outside", "outside_faint", "stroke", "span_mm", "edge", "peak", "pieces")
+SCORES = (
+    "fill",
+    "faint",
+    "darkness",
+    "outside",
+    "outside_faint",
+    "stroke",
+    "span_mm",
+    "edge",
+    "peak",
+    "pieces",
+    "ring",
+)
 
 
 def box_labels(row: dict[str, object], pen: str) -> dict[int, str]:

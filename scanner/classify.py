@@ -153,6 +153,21 @@ def is_ghost(box: BoxScore, marks: tuple[BoxScore, ...], thresholds: Thresholds)
     )
 
 
+def loop_mark(row: RowScores, marked: list[BoxScore], thresholds: Thresholds, bilevel: bool) -> BoxScore | None:
+    """The box of a row with no mark that a closed loop is drawn round, if exactly one is.
+
+    A loop round one box says which box as plainly as a cross in it, so the row is judged as one
+    with that box marked: anything in the other boxes, their cells or round their frames sends
+    it to a person.  Not where the box's cell is covered with faint ink, nor on 1-bit scans (a
+    light mark in another box may be gone), nor when ``thresholds.count_circled_boxes`` is off.
+    """
+    if marked or bilevel or not thresholds.count_circled_boxes:
+        return None
+    # (in a cell covered with a copier's grain, the grain itself joins into loops)
+    loops = [b for b in row.boxes if b.ring >= thresholds.ring_closed and b.outside_faint < thresholds.cell_ink_faint]
+    return loops[0] if len(loops) == 1 else None
+
+
 def classify_row(
     row: RowScores,
     thresholds: Thresholds,
@@ -178,6 +193,9 @@ def classify_row(
 
     floor = min(b.faint for b in row.boxes)  # ink common to every box (a fold) is not a mark
     marked = [b for b in row.boxes if is_marked(b, thresholds)]
+    loop = loop_mark(row, marked, thresholds, bilevel)
+    if loop is not None:
+        marked = [loop]
     rest = [b for b in row.boxes if b not in marked]
     marginal = [
         b
@@ -195,6 +213,10 @@ def classify_row(
             for b in rest
             if b not in beside and min(b.edge - edge_floor, above(b, "edge")) >= thresholds.edge_marginal
         ]
+        # ... or a loop drawn round it, whatever its size (not on 1-bit scans: their printed
+        # lines break into dashes that pass for drawn ones)
+        if not bilevel:
+            beside += [b for b in rest if b not in beside and b.ring >= thresholds.ring_beside]
     else:
         # a row with no mark is a vote for no one, and a box blacked out may be one crossed out
         # with the voter's choice drawn lightly elsewhere: the least trace of ink goes to a person
@@ -207,13 +229,14 @@ def classify_row(
     reasons: list[str] = []
     # a mark lighter, more smeared or more broken than the voter's others: the ghost of one rubbed
     # out, which can still carry enough ink to pass for a mark
-    if any(is_ghost(b, marks, thresholds) for b in marked):
+    if any(is_ghost(b, marks, thresholds) for b in marked if b is not loop):
         reasons.append(UNLIKE_MARK)
     # a mark in pieces, no darker than the cell around it: a copier's speckle read as line ink
     smothered = [
         b
         for b in marked
-        if b.outside_faint >= thresholds.cell_ink_faint
+        if b is not loop
+        and b.outside_faint >= thresholds.cell_ink_faint
         and b.faint - b.outside_faint < thresholds.cell_ink_contrast
         and b.pieces >= thresholds.cell_ink_pieces
     ]

@@ -188,6 +188,10 @@ class BoxScore:
     # how many separate pieces that line ink is in: a pen line drawn is one or two, the ghost an
     # eraser leaves (or a copier's threshold makes of it) is broken into dashes
     pieces: int = 0
+    # 0..1, share of the sectors round the box (``ReaderSettings.ring_sectors``) holding faint ink
+    # beyond what every box of the page shows there: a loop drawn round the box closes most of them,
+    # a tick touching it or a cross beside it a few
+    ring: float = 0.0
 
 
 @dataclass(frozen=True)

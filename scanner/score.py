@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -110,6 +110,61 @@ def _cell_fill(
     return float((dark >= settings.ink_darkness).sum()) / free, float((dark >= settings.faint_darkness).sum()) / free
 
 
+@dataclass(frozen=True)
+class _RingGeometry:
+    """Where a loop drawn round a box is looked for: a window centred on the box, in pixels."""
+
+    half: int  # window half-size
+    sector: np.ndarray  # int, sector of each window pixel; -1 where not looked at
+
+    @staticmethod
+    def build(box: Rect, row: BallotRow, line_mm: float, s: float, settings: ReaderSettings) -> _RingGeometry:
+        half = int(round((box.w_mm / 2 + settings.ring_reach_mm) * s))
+        y, x = np.mgrid[-half : half + 1, -half : half + 1].astype(np.float32) / s  # mm from the box centre
+        r = np.hypot(x, y)
+        # the printed frame, and what the blur of the scan spreads of it, is never a voter's ink
+        frame_out, frame_in = (
+            box.w_mm / 2 + settings.ring_frame_clear_mm,
+            box.w_mm / 2 - line_mm - settings.ring_frame_clear_mm,
+        )
+        on_frame = (np.maximum(abs(x), abs(y)) <= frame_out) & (np.maximum(abs(x), abs(y)) >= frame_in)
+        # nor what lies past the gap between this row's box and the next row's (the row rule
+        # between them is print, and taken away as such)
+        gap = box.y_mm - row.name_rect.y_mm
+        reach_y = box.h_mm / 2 + 2 * gap - settings.ring_frame_clear_mm
+        looked = (r >= settings.ring_inner_mm) & (r <= box.w_mm / 2 + settings.ring_reach_mm) & ~on_frame
+        looked &= abs(y) <= reach_y
+        sectors = settings.ring_sectors
+        sector = (np.floor((np.arctan2(y, x) + np.pi) / (2 * np.pi) * sectors).astype(np.int32)) % sectors
+        return _RingGeometry(half, np.where(looked, sector, -1))
+
+
+def _ring_share(window: np.ndarray, geometry: _RingGeometry, s: float, settings: ReaderSettings) -> float:
+    """Share of the sectors round a box that a drawn line reaches.
+
+    ``window`` is darkness round the box.  Print is straight and long (the frame's sides, the
+    row rules, 7 mm and more): an opening along each axis finds it and it is taken away.  What is
+    left counts only where thin (a top-hat, as for line ink), so a copier's grey smudge does not,
+    and in pieces of ``ring_piece_mm2`` or more, so its speckle does not either.
+    """
+    k = max(int(round(settings.ring_print_mm * s)), 3)
+    along = [cv2.getStructuringElement(cv2.MORPH_RECT, size) for size in ((k, 1), (1, k))]
+    printed = np.max([cv2.morphologyEx(window, cv2.MORPH_OPEN, e) for e in along], axis=0)
+    drawn = np.clip(window - printed, 0.0, 1.0)
+    d = max(3, int(round(settings.stroke_kernel_mm * s)) | 1)
+    thin = cv2.morphologyEx(drawn, cv2.MORPH_TOPHAT, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (d, d)))
+    inked = ((thin >= settings.faint_darkness) & (geometry.sector >= 0)).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(inked, connectivity=8)
+    pieces = [
+        i
+        for i in range(1, n)
+        if stats[i, cv2.CC_STAT_AREA] >= settings.ring_piece_mm2 * s * s
+        and max(stats[i, cv2.CC_STAT_WIDTH], stats[i, cv2.CC_STAT_HEIGHT]) >= settings.ring_piece_mm * s
+    ]
+    held = np.unique(geometry.sector[np.isin(labels, pieces)]) if pieces else ()
+    return round(len(held) / settings.ring_sectors, 4)
+
+
 def _line_ink(
     local: np.ndarray, interior: tuple[slice, slice], s: float, settings: ReaderSettings
 ) -> tuple[float, float, int]:
@@ -158,6 +213,8 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
     margin_px = line_px + int(round(settings.interior_margin_mm * s))
     ring_paper = int(round(settings.paper_ring_mm * s))
     ink_density = max(1.0 - canon.ink / max(canon.paper, 1.0), 0.2)  # the printed black, relative to paper
+    geometry = _RingGeometry.build(alignment.page.rows[0].boxes[0], alignment.page.rows[0], t.box_line_mm, s, settings)
+    windows: list[np.ndarray] = []  # round every box, darkness as ``local``: for ``BoxScore.ring``
     rows: list[RowScores] = []
     for row in alignment.page.rows:
         located = [_locate_box(dark, b, s, search_px, fk, ox, oy) for b in row.boxes]
@@ -194,6 +251,14 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
             top = max(int(interior.size * settings.peak_share), 1)
             peak = float(np.partition(interior.ravel(), interior.size - top)[-top:].mean()) if interior.size else 0.0
             outside, outside_faint = _cell_fill(canon, row, box, dx, dy, paper, ink_density, settings)
+            cx, cy, hw = int(round(box.cx_mm * s)) + dx, int(round(box.cy_mm * s)) + dy, geometry.half
+            window = np.zeros((2 * hw + 1, 2 * hw + 1), np.float32)
+            part = canon.pixels[max(cy - hw, 0) : cy + hw + 1, max(cx - hw, 0) : cx + hw + 1]
+            wy, wx = max(hw - cy, 0), max(hw - cx, 0)
+            window[wy : wy + part.shape[0], wx : wx + part.shape[1]] = np.clip(
+                (1.0 - part.astype(np.float32) / paper) / ink_density, 0.0, 1.0
+            )
+            windows.append(window)
             boxes.append(
                 BoxScore(
                     level=level,
@@ -212,4 +277,5 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
                 )
             )
         rows.append(RowScores(row.official_index, tuple(boxes)))
-    return tuple(rows)
+    rings = iter([_ring_share(w, geometry, s, settings) for w in windows])
+    return tuple(RowScores(r.official_index, tuple(replace(b, ring=next(rings)) for b in r.boxes)) for r in rows)

@@ -30,10 +30,10 @@ from .load import ScanFile
 from .model import BallotTemplate, PageRef, PageResult, Reading
 from .tally import RowRecord
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # the measurements of a box, as columns of box_scores and fields of BoxScore
 BOX_FIELDS = ("fill", "faint", "darkness", "outside", "outside_faint", "stroke", "span_mm", "edge", "peak",
-              "pieces", "dx_mm", "dy_mm")  # fmt: skip
+              "pieces", "ring", "dx_mm", "dy_mm")  # fmt: skip
 
 _SCHEMA = """
 CREATE TABLE templates (
@@ -102,6 +102,7 @@ CREATE TABLE box_scores (
     edge REAL NOT NULL,
     peak REAL NOT NULL,
     pieces INTEGER NOT NULL,
+    ring REAL NOT NULL,
     dx_mm REAL NOT NULL,
     dy_mm REAL NOT NULL,
     PRIMARY KEY (row_id, level)

@@ -272,3 +272,28 @@ def test_a_mark_no_darker_than_the_speckled_cell_around_it_goes_to_review() -> N
     assert MARK_OUTSIDE in classify_row(_row(_box(0), _box(1), speckled), T).reasons
     overrun = replace(_cross(2), faint=0.34, outside_faint=0.33, pieces=1)  # a big cross spilling into its cell
     assert not classify_row(_row(_box(0), _box(1), overrun), T).needs_review
+
+
+def test_a_closed_loop_round_one_box_of_a_row_with_no_mark_counts_for_that_box() -> None:
+    loop = replace(_box(1), ring=T.ring_closed, edge=0.4, outside_faint=0.08)  # the loop crosses its cell
+    d = classify_row(_row(_box(0), loop, _box(2)), T)
+    assert (d.reading, d.level, d.needs_review) == (Reading.LEVEL, 1, False)
+    # anything else in the row is judged as beside a mark: a light stroke in another box waits
+    d = classify_row(_row(_box(0, faint=T.faint_marginal + 0.01), loop, _box(2)), T)
+    assert d.needs_review and FAINT_MARK in d.reasons
+    # an open hook, two loops, a loop in a cell grey with a copier's grain, a 1-bit scan, or a
+    # board that wants every loop seen: a person decides
+    hook = replace(loop, ring=T.ring_closed - 0.07)
+    assert classify_row(_row(_box(0), hook, _box(2)), T).needs_review
+    assert classify_row(_row(replace(loop, level=0), loop, _box(2)), T).needs_review
+    grainy = replace(loop, outside_faint=T.cell_ink_faint)
+    assert classify_row(_row(_box(0), grainy, _box(2)), T).needs_review
+    assert classify_row(_row(_box(0), loop, _box(2)), T, bilevel=True).needs_review
+    assert classify_row(_row(_box(0), loop, _box(2)), replace(T, count_circled_boxes=False)).needs_review
+
+
+def test_a_loop_round_a_second_box_beside_a_mark_goes_to_review() -> None:
+    second = replace(_box(2), ring=T.ring_beside)
+    d = classify_row(_row(_cross(0), _box(1), second), T)
+    assert d.needs_review and MARK_OUTSIDE in d.reasons
+    assert not classify_row(_row(_cross(0), _box(1), replace(second, ring=T.ring_beside - 0.07)), T).needs_review

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import run, stored_tally
+from helpers import clean_canonical, run, stored_tally
 
 from scanner import templatefile
 from scanner.model import Alignment
@@ -63,19 +63,7 @@ def test_clean_pages_are_not_held(tmp_path: Path) -> None:
 
 def _clean_canonical(tmp_path: Path) -> tuple[CanonicalPage, Alignment]:
     """A clean simulated page in template coordinates, with its alignment."""
-    from scanner.align import align_page
-    from scanner.load import inspect_file, load_page
-    from scanner.model import PageRef
-    from scanner.score import canonical_page
-    from scanner.settings import DEFAULT_READER, DEFAULT_THRESHOLDS
-
-    scans, _ = _stack(tmp_path)
-    f = inspect_file(sorted(scans.iterdir())[0])
-    loaded = load_page(PageRef(f.path, f.sha256, 0), f.kind, DEFAULT_READER)
-    assert isinstance(loaded, tuple)
-    alignment = align_page(loaded[0], (templatefile.load(TEMPLATE),), DEFAULT_THRESHOLDS, DEFAULT_READER)
-    assert alignment
-    return canonical_page(loaded[0], alignment, DEFAULT_READER), alignment
+    return clean_canonical(*_stack(tmp_path))
 
 
 def test_a_wavy_line_through_a_name_is_a_strike_and_copier_speckle_is_not(tmp_path: Path) -> None:

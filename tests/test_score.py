@@ -1,0 +1,75 @@
+"""Box scores measured on a real aligned page with ink drawn on it: what classify's rules rely on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+from helpers import TEMPLATE, clean_canonical
+
+from scanner import templatefile
+from scanner.score import CanonicalPage, score_canonical
+from scanner.settings import DEFAULT_READER, DEFAULT_THRESHOLDS
+from scanner.simulate import SimOptions, simulate
+
+T = DEFAULT_THRESHOLDS
+
+
+def _page(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A clean page with every row left blank, upright in template space; its alignment and paper grey."""
+    list(simulate(templatefile.load(TEMPLATE), tmp_path / "scans", SimOptions(ballots=1, seed=11, blank_rate=1.0)))
+    canon, alignment = clean_canonical(tmp_path / "scans")
+    return canon, alignment, int(np.percentile(canon.pixels, 90))
+
+
+def _loop(pixels: np.ndarray, box, s: float, ink: int, sweep: float = 360.0, start: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    """A hand-drawn-sized loop round ``box``: 5.2 by 4.8 mm radii, a 0.4 mm pen."""
+    centre = (round(box.cx_mm * s), round(box.cy_mm * s))
+    axes = (round(5.2 * s), round(4.8 * s))
+    cv2.ellipse(pixels, centre, axes, 0, start, start + sweep, ink, max(2, round(0.4 * s)), cv2.LINE_AA)
+
+
+def _rings(canon: CanonicalPage, alignment) -> list[list[float]]:  # type: ignore[no-untyped-def]
+    return [[b.ring for b in r.boxes] for r in score_canonical(canon, alignment, DEFAULT_READER)]
+
+
+def test_a_loop_drawn_round_a_box_closes_its_ring_and_nothing_else_does(tmp_path: Path) -> None:
+    canon, alignment, paper = _page(tmp_path)
+    s = canon.px_per_mm
+    bare = _rings(canon, alignment)
+    assert max(max(r) for r in bare) < T.ring_beside  # print, frames and row rules are no loop
+    pixels = canon.pixels.copy()
+    rows = alignment.page.rows
+    _loop(pixels, rows[3].boxes[1], s, int(paper * 0.3))  # closed, dark
+    _loop(pixels, rows[5].boxes[2], s, int(paper * 0.3), sweep=320.0)  # not quite closed
+    _loop(pixels, rows[7].boxes[0], s, int(paper * 0.3), sweep=170.0)  # a hook round one side
+    b = rows[9].boxes[0]  # a cross inside the box, corner to corner
+    pen = max(2, round(0.4 * s))
+    for (x0, y0), (x1, y1) in (((0.8, 0.8), (6.2, 6.2)), ((6.2, 0.8), (0.8, 6.2))):
+        start, end = (
+            (round((b.x_mm + x0) * s), round((b.y_mm + y0) * s)),
+            (round((b.x_mm + x1) * s), round((b.y_mm + y1) * s)),
+        )
+        cv2.line(pixels, start, end, int(paper * 0.3), pen)
+    rings = _rings(CanonicalPage(pixels, s, canon.paper, canon.ink), alignment)
+    assert rings[3][1] >= T.ring_closed and rings[5][2] >= T.ring_closed
+    assert T.ring_beside * 0.5 <= rings[7][0] < T.ring_closed
+    assert rings[9][0] < T.ring_beside
+    others = [r for i, row in enumerate(rings) for j, r in enumerate(row) if (i, j) not in {(3, 1), (5, 2), (7, 0)}]
+    assert max(others) < T.ring_beside  # a loop's ink is never another box's
+
+
+def test_a_copiers_grain_makes_no_loop(tmp_path: Path) -> None:
+    canon, alignment, _paper = _page(tmp_path)
+    rng = np.random.default_rng(8)
+    for density in (0.05, 0.15, 0.3):
+        grain = (rng.random(canon.pixels.shape) < density) * rng.uniform(50, 120, canon.pixels.shape)
+        pixels = np.clip(canon.pixels.astype(np.float32) - grain, 0, 255).astype(np.uint8)
+        scores = score_canonical(
+            CanonicalPage(pixels, canon.px_per_mm, canon.paper, canon.ink), alignment, DEFAULT_READER
+        )
+        # a loop needs a clean cell too (classify.loop_mark): either the grain makes no ring, or it covers the cell
+        assert all(b.ring < T.ring_closed or b.outside_faint >= T.cell_ink_faint for r in scores for b in r.boxes), (
+            density
+        )
