@@ -44,6 +44,8 @@ SCORES = (
     "peak",
     "pieces",
     "ring",
+    "over_rule",
+    "off_middle_mm",
 )
 
 

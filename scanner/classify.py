@@ -266,6 +266,35 @@ def classify_row(
 LOST_INK = (BLANK_ON_BILEVEL, FAINT_MARK, MARGINAL_MARK)
 
 
+def shared_strokes(rows: tuple[RowScores, ...], decisions: tuple[RowDecision, ...], thresholds: Thresholds) -> set[int]:
+    """Indexes of rows whose mark may be a stroke of the row above or below.
+
+    A loop drawn round a box, taller than the row, runs through the frame of the box above or
+    below it, and its arc there passes for a line across that box.  So a row whose marked box
+    (or loop) has drawn ink crossing the printed rule into the next row (``BoxScore.over_rule``)
+    goes to a person when that box's lines keep off its middle (``BoxScore.off_middle_mm``), or
+    the box beside it across the rule has a loop round it, or is marked too with both boxes
+    partly ringed: one stroke, two rows.  Rows are in page order, top to bottom.
+    """
+    flagged = set()
+    for i, (row, d) in enumerate(zip(rows, decisions, strict=True)):
+        if d.reading != Reading.LEVEL or d.level is None or d.level >= len(row.boxes):
+            continue
+        box = row.boxes[d.level]
+        if box.over_rule < thresholds.over_rule_min:
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(rows) and len(rows[j].boxes) == len(row.boxes):
+                near = rows[j].boxes[d.level]
+                # lines that keep to the box's edge by the rule, as an arc clipping it does; a loop
+                # round the box across the rule; or both boxes marked, each partly ringed: one
+                # loop drawn round the rule between them
+                partly = min(near.ring, box.ring) >= thresholds.ring_part and is_marked(near, thresholds)
+                if box.off_middle_mm >= thresholds.off_middle_min or near.ring >= thresholds.ring_beside or partly:
+                    flagged.add(i)
+    return flagged
+
+
 def classify_page(
     rows: tuple[RowScores, ...], thresholds: Thresholds, bilevel: bool = False, rule_gaps: float = 0.0
 ) -> tuple[RowDecision, ...]:
@@ -279,6 +308,13 @@ def classify_page(
     background = column_background(rows, thresholds)
     marks = () if bilevel else pen_marks(rows, thresholds)  # 1-bit: every line is black, no smear
     decisions = tuple(classify_row(r, thresholds, bilevel, background, marks) for r in rows)
+    shared = shared_strokes(rows, decisions, thresholds)
+    decisions = tuple(
+        RowDecision(d.official_index, d.reading, d.level, (*d.reasons, MARK_OUTSIDE))
+        if i in shared and MARK_OUTSIDE not in d.reasons
+        else d
+        for i, d in enumerate(decisions)
+    )
     if not bilevel:
         return decisions
     lost = sum(1 for d in decisions if any(reason in LOST_INK for reason in d.reasons))

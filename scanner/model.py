@@ -192,6 +192,14 @@ class BoxScore:
     # beyond what every box of the page shows there: a loop drawn round the box closes most of them,
     # a tick touching it or a cross beside it a few
     ring: float = 0.0
+    # mm of the printed rules above and below the box that drawn ink crosses (ink just above a
+    # rule and just below it, in the box's column): a stroke shared with the next row, such as a
+    # loop drawn round that row's box reaching into this one
+    over_rule: float = 0.0
+    # mm between the interior's middle row and the nearest line ink, 0 when the lines reach it:
+    # a cross, a tick or a dash drawn in the box do; the arc of a loop drawn round the next
+    # row's box, clipping this one along its top or bottom, does not
+    off_middle_mm: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -211,6 +211,35 @@ def _table_edges(alignment: Alignment) -> tuple[float, float]:
     return left, right
 
 
+def _on_streak(dark: np.ndarray, x: int, y: int, w: int, h: int, s: float, settings: ReaderSettings) -> bool:
+    """Whether an elongated piece of ink at (x, y, w, h) lies on a line running across all of
+    ``dark`` (the whole page's darkness; the piece in its pixels).
+
+    A scanner's streak crosses the whole sheet at one width, and where the sheet darkens (its
+    corners, its edges) it passes the ink cut over a few millimetres only.  Followed along its
+    own direction over the whole area, it is still there (faint ink over ``strike_streak_share``
+    of the length) and darker than the paper ``strike_streak_control_mm`` to either side of it.
+    Handwriting does not carry on.
+    """
+    across = w >= 2 * h
+    if not (across or h >= 2 * w):
+        return False
+    band = dark[y : y + h, :] if across else dark[:, x : x + w].T
+    line = band.max(axis=0)
+    if float(np.mean(line >= settings.faint_darkness)) < settings.strike_streak_share:
+        return False
+    off = max(int(round(settings.strike_streak_control_mm * s)), 1)
+    start, size = (y, h) if across else (x, w)
+    sides = []
+    for lo in (start - off - size, start + off):
+        part = (dark[lo : lo + size, :] if across else dark[:, lo : lo + size].T) if lo >= 0 else np.empty((0, 0))
+        if part.shape[0] == size:
+            sides.append(float(np.median(part.max(axis=0))))
+    paper = min(sides, default=0.0)
+    darker = float(np.median(line))
+    return darker - paper >= settings.strike_streak_contrast or darker >= settings.strike_streak_ratio * paper
+
+
 def _margin_ink(canon: CanonicalPage, alignment: Alignment, ink_density: float, settings: ReaderSettings) -> float:
     """Area of handwriting-sized ink left and right of the table and below it, mm²."""
     s = canon.px_per_mm
@@ -225,6 +254,7 @@ def _margin_ink(canon: CanonicalPage, alignment: Alignment, ink_density: float, 
         (left, bottom + 1.5, right, 268.0),
     ]
     total = 0.0
+    page: np.ndarray | None = None  # the whole page's darkness, made when a streak is suspected
     smallest = settings.margin_mark_min_mm * s
     k = max(3, int(round(settings.stroke_kernel_mm * s)) | 1)
     pen = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
@@ -242,12 +272,17 @@ def _margin_ink(canon: CanonicalPage, alignment: Alignment, ink_density: float, 
         # corner's shadow) are left out
         mask = cv2.subtract(mask, cv2.morphologyEx(mask, cv2.MORPH_OPEN, pen))
         count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        for w, h, pixels in stats[1:count, 2:5]:
+        for i in range(1, count):
+            x, y, w, h, pixels = (int(v) for v in stats[i, :5])
             if max(w, h) < smallest:
                 continue  # dust, a speck of toner
             if (h > 2 * w and pixels < 3 * h) or (w > 2 * h and pixels < 3 * w):
                 continue  # a roller streak: one thin straight line (slanted by the page's skew)
             if h >= settings.margin_streak_share * area.shape[0] or w >= settings.margin_streak_share * area.shape[1]:
                 continue  # ink running the whole length of the margin: a streak, not a word
+            if page is None:
+                page = _darkness(canon.pixels, ink_density, int(settings.background_mm * s) | 1)
+            if _on_streak(page, x + int(x0 * s), y + int(y0 * s), w, h, s, settings):
+                continue  # the darker end of a streak crossing the whole sheet
             total += float(pixels) / (s * s)
     return total

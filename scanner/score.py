@@ -116,6 +116,9 @@ class _RingGeometry:
 
     half: int  # window half-size
     sector: np.ndarray  # int, sector of each window pixel; -1 where not looked at
+    # the bands just inside and just outside the row's rules above and below the box, over the
+    # window's width: (inside rows, outside rows, columns) as slices, per rule
+    rule_bands: tuple[tuple[slice, slice, slice], ...]
 
     @staticmethod
     def build(box: Rect, row: BallotRow, line_mm: float, s: float, settings: ReaderSettings) -> _RingGeometry:
@@ -136,16 +139,29 @@ class _RingGeometry:
         looked &= abs(y) <= reach_y
         sectors = settings.ring_sectors
         sector = (np.floor((np.arctan2(y, x) + np.pi) / (2 * np.pi) * sectors).astype(np.int32)) % sectors
-        return _RingGeometry(half, np.where(looked, sector, -1))
+        clear, depth = settings.ring_frame_clear_mm, gap - settings.ring_frame_clear_mm
+
+        def rows_px(a_mm: float, b_mm: float) -> slice:
+            return slice(half + int(round(min(a_mm, b_mm) * s)), half + int(round(max(a_mm, b_mm) * s)) + 1)
+
+        cols = slice(0, 2 * half + 1)  # as wide as a loop round the box reaches
+        bands = []
+        for side in (-1, 1):  # the rule above the box, and below it
+            rule = side * (box.h_mm / 2 + gap)
+            inside, outside = (
+                rows_px(rule - side * clear, rule - side * depth),
+                rows_px(rule + side * clear, rule + side * depth),
+            )
+            bands.append((inside, outside, cols))
+        return _RingGeometry(half, np.where(looked, sector, -1), tuple(bands))
 
 
-def _ring_share(window: np.ndarray, geometry: _RingGeometry, s: float, settings: ReaderSettings) -> float:
-    """Share of the sectors round a box that a drawn line reaches.
+def _drawn_lines(window: np.ndarray, s: float, settings: ReaderSettings, cut: float) -> np.ndarray:
+    """Where ``window`` (darkness round a box) holds drawn line, as a 0/1 mask.
 
-    ``window`` is darkness round the box.  Print is straight and long (the frame's sides, the
-    row rules, 7 mm and more): an opening along each axis finds it and it is taken away.  What is
-    left counts only where thin (a top-hat, as for line ink), so a copier's grey smudge does not,
-    and in pieces of ``ring_piece_mm2`` or more, so its speckle does not either.
+    Print is straight and long (the frame's sides, the row rules, 7 mm and more): an opening
+    along each axis finds it and it is taken away.  What is left counts only where thin (a
+    top-hat, as for line ink) and at least ``cut`` dark, so a copier's grey smudge does not.
     """
     k = max(int(round(settings.ring_print_mm * s)), 3)
     along = [cv2.getStructuringElement(cv2.MORPH_RECT, size) for size in ((k, 1), (1, k))]
@@ -153,8 +169,13 @@ def _ring_share(window: np.ndarray, geometry: _RingGeometry, s: float, settings:
     drawn = np.clip(window - printed, 0.0, 1.0)
     d = max(3, int(round(settings.stroke_kernel_mm * s)) | 1)
     thin = cv2.morphologyEx(drawn, cv2.MORPH_TOPHAT, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (d, d)))
-    inked = ((thin >= settings.faint_darkness) & (geometry.sector >= 0)).astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(inked, connectivity=8)
+    return (thin >= cut).astype(np.uint8)
+
+
+def _ring_share(lines: np.ndarray, geometry: _RingGeometry, s: float, settings: ReaderSettings) -> float:
+    """Share of the sectors round a box that drawn line (:func:`_drawn_lines`) reaches, in pieces
+    of ``ring_piece_mm2`` and ``ring_piece_mm`` or more, so that a copier's speckle does not."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(lines * (geometry.sector >= 0), connectivity=8)
     pieces = [
         i
         for i in range(1, n)
@@ -165,10 +186,30 @@ def _ring_share(window: np.ndarray, geometry: _RingGeometry, s: float, settings:
     return round(len(held) / settings.ring_sectors, 4)
 
 
+def _over_rules(lines: np.ndarray, geometry: _RingGeometry, s: float, settings: ReaderSettings) -> float:
+    """mm of the rules above and below the box where drawn line lies just inside the rule and just
+    outside it, within ``over_rule_slant_mm`` across (a loop's flat top crosses a rule at a slant):
+    one stroke crossing from this row into the next.  Only pieces of ``over_rule_piece_mm2`` or
+    more count: specks do not line up across a rule."""
+    reach = max(int(round(settings.over_rule_slant_mm * s)), 1)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    keep = np.zeros(n, np.uint8)
+    keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= settings.over_rule_piece_mm2 * s * s
+    lines = keep[labels]
+    crossing = 0
+    for inside, outside, cols in geometry.rule_bands:
+        near, far = lines[inside, cols], lines[outside, cols]
+        if near.size and far.size:
+            across = cv2.dilate(far.max(axis=0).reshape(1, -1), np.ones((1, 2 * reach + 1), np.uint8)).ravel()
+            crossing += int(np.count_nonzero((near.max(axis=0) > 0) & (across > 0)))
+    return round(crossing / s, 2)
+
+
 def _line_ink(
     local: np.ndarray, interior: tuple[slice, slice], s: float, settings: ReaderSettings
-) -> tuple[float, float, int]:
-    """Share of the interior covered by thin, contrasting ink, how far it reaches (mm), and in how many pieces.
+) -> tuple[float, float, int, float]:
+    """Share of the interior covered by thin, contrasting ink, how far it reaches (mm), in how many
+    pieces, and how far (mm) it stays above or below the interior's middle row.
 
     ``local`` is darkness (ink bright) around the box; its top-hat keeps what is narrower than
     the kernel: pen lines, not the broad smudge an eraser leaves.
@@ -180,13 +221,15 @@ def _line_ink(
     n, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
     keep = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= settings.stroke_speck_mm2 * s * s]
     if not keep:
-        return 0.0, 0.0, 0
+        return 0.0, 0.0, 0, 0.0
     x0 = min(stats[i, cv2.CC_STAT_LEFT] for i in keep)
     y0 = min(stats[i, cv2.CC_STAT_TOP] for i in keep)
     x1 = max(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH] for i in keep)
     y1 = max(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT] for i in keep)
     area = sum(int(stats[i, cv2.CC_STAT_AREA]) for i in keep)
-    return area / lines.size, max(x1 - x0, y1 - y0) / s, len(keep)
+    middle = lines.shape[0] / 2
+    off_middle = max(y0 - middle, middle - y1, 0.0) / s  # 0 when the lines reach the middle row
+    return area / lines.size, max(x1 - x0, y1 - y0) / s, len(keep), off_middle
 
 
 def score_page(page: PageImage, alignment: Alignment, settings: ReaderSettings) -> tuple[RowScores, ...]:
@@ -238,7 +281,7 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
             lx, ly = gx - max(gx - ring_paper, 0), gy - max(gy - ring_paper, 0)  # box corner within ``local``
             inside = (slice(ly + margin_px, ly + h - margin_px), slice(lx + margin_px, lx + w - margin_px))
             interior = local[inside]
-            stroke, span, pieces = _line_ink(local, inside, s, settings)
+            stroke, span, pieces, off_middle = _line_ink(local, inside, s, settings)
             reach = int(round(settings.cell_inset_mm * s))
             band = (
                 local[max(ly - reach, 0) : ly + h + reach, max(lx - reach, 0) : lx + w + reach]
@@ -274,8 +317,20 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
                     edge=round(edge, 4),
                     peak=round(peak, 4),
                     pieces=pieces,
+                    off_middle_mm=round(off_middle, 2),
                 )
             )
         rows.append(RowScores(row.official_index, tuple(boxes)))
-    rings = iter([_ring_share(w, geometry, s, settings) for w in windows])
-    return tuple(RowScores(r.official_index, tuple(replace(b, ring=next(rings)) for b in r.boxes)) for r in rows)
+    # the page's loops and strokes across rules, from the ink drawn round every box
+    found = []
+    for around_box in windows:
+        ring = _ring_share(_drawn_lines(around_box, s, settings, settings.faint_darkness), geometry, s, settings)
+        over = _over_rules(_drawn_lines(around_box, s, settings, settings.ink_darkness), geometry, s, settings)
+        found.append((ring, over))
+    scored = iter(found)
+
+    def measured(b: BoxScore) -> BoxScore:
+        ring, over = next(scored)
+        return replace(b, ring=ring, over_rule=over)
+
+    return tuple(RowScores(r.official_index, tuple(measured(b) for b in r.boxes)) for r in rows)

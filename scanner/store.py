@@ -30,10 +30,11 @@ from .load import ScanFile
 from .model import BallotTemplate, PageRef, PageResult, Reading
 from .tally import RowRecord
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # the measurements of a box, as columns of box_scores and fields of BoxScore
 BOX_FIELDS = ("fill", "faint", "darkness", "outside", "outside_faint", "stroke", "span_mm", "edge", "peak",
-              "pieces", "ring", "dx_mm", "dy_mm")  # fmt: skip
+              "pieces", "ring", "over_rule", "off_middle_mm", "dx_mm",
+              "dy_mm")  # fmt: skip
 
 _SCHEMA = """
 CREATE TABLE templates (
@@ -103,6 +104,8 @@ CREATE TABLE box_scores (
     peak REAL NOT NULL,
     pieces INTEGER NOT NULL,
     ring REAL NOT NULL,
+    over_rule REAL NOT NULL,
+    off_middle_mm REAL NOT NULL,
     dx_mm REAL NOT NULL,
     dy_mm REAL NOT NULL,
     PRIMARY KEY (row_id, level)

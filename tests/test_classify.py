@@ -297,3 +297,23 @@ def test_a_loop_round_a_second_box_beside_a_mark_goes_to_review() -> None:
     d = classify_row(_row(_cross(0), _box(1), second), T)
     assert d.needs_review and MARK_OUTSIDE in d.reasons
     assert not classify_row(_row(_cross(0), _box(1), replace(second, ring=T.ring_beside - 0.07)), T).needs_review
+
+
+def test_a_mark_that_is_part_of_the_next_rows_stroke_goes_to_review() -> None:
+    from scanner.classify import shared_strokes
+
+    crossing = replace(_cross(1), over_rule=T.over_rule_min)
+    alone = RowScores(1, (_box(0), crossing, _box(2)))
+    above = RowScores(0, (_box(0), replace(_box(1), ring=T.ring_beside), _box(2)))  # a loop round the box above
+    d = classify_page((above, alone, RowScores(2, (_cross(0), _box(1), _box(2)))), T)[1]
+    assert d.needs_review and MARK_OUTSIDE in d.reasons
+    # an arc clipping the box keeps off its middle; a cross crossing a rule beside plain boxes is counted
+    rows = (RowScores(0, (_cross(0), _box(1), _box(2))), alone, RowScores(2, (_cross(0), _box(1), _box(2))))
+    assert shared_strokes(rows, classify_page(rows, T), T) == set()
+    clipped = RowScores(1, (_box(0), replace(crossing, off_middle_mm=T.off_middle_min), _box(2)))
+    rows = (rows[0], clipped, rows[2])
+    assert shared_strokes(rows, classify_page(rows, T), T) == {1}
+    # one loop round the rule between two rows marks both boxes, each partly ringed
+    half = replace(crossing, ring=T.ring_part)
+    pair = (RowScores(0, (_box(0), half, _box(2))), RowScores(1, (_box(0), half, _box(2))))
+    assert shared_strokes(pair, classify_page(pair, T), T) == {0, 1}

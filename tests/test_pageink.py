@@ -121,3 +121,40 @@ def test_printed_rules_broken_into_dashes_are_measured(tmp_path: Path) -> None:
     dashed = type(canon)(pixels, canon.px_per_mm, canon.paper, canon.ink)
     gaps = measure_page_ink(dashed, alignment, DEFAULT_READER).rule_gaps
     assert 0.35 < gaps < 0.6
+
+
+def test_margin_writing_is_pen_lines_not_the_dark_ends_of_a_streak(tmp_path: Path) -> None:
+    import cv2
+    import numpy as np
+
+    from scanner.pageink import measure_page_ink
+    from scanner.settings import DEFAULT_READER, DEFAULT_THRESHOLDS
+
+    canon, alignment = _clean_canonical(tmp_path)
+    s, paper = canon.px_per_mm, int(np.percentile(canon.pixels, 90))
+    limit = DEFAULT_THRESHOLDS.margin_ink_min_mm2
+
+    def margin(pixels: np.ndarray) -> float:
+        return measure_page_ink(
+            type(canon)(pixels, s, canon.paper, canon.ink), alignment, DEFAULT_READER
+        ).margin_ink_mm2
+
+    assert margin(canon.pixels) < limit
+    below = max(r.name_rect.y_mm + r.name_rect.h_mm for r in alignment.page.rows) + 25.0
+    # a scanner streak across the whole sheet, past the ink cut only near its edges, where the
+    # sheet darkens too
+    streaked = canon.pixels.astype(np.float32)
+    y = round((below + 40) * s)
+    across = np.abs(np.linspace(-1, 1, streaked.shape[1]))
+    for base, ends, power in ((0.18, 0.25, 8), (0.16, 0.3, 4)):
+        lined = streaked.copy()
+        lined[y : y + round(1.2 * s), :] *= (1.0 - base - ends * across**power)[None, :]
+        lined *= np.clip(1.0 - 0.4 * across**6, 0, 1)[None, :]
+        assert margin(lined.clip(0, 255).astype(np.uint8)) < limit, (base, ends, power)
+    # a word written below the table: pen lines, a few mm tall
+    written = canon.pixels.copy()
+    xs = np.arange(60.0, 95.0, 1.2)
+    ys = below + 5 + np.where(np.arange(len(xs)) % 2 == 0, 0.0, 3.0)
+    cv2.polylines(written, [np.column_stack([xs * s, ys * s]).round().astype(np.int32)], False, int(paper * 0.25),
+                  thickness=max(2, round(0.4 * s)))  # fmt: skip
+    assert margin(written) >= limit

@@ -73,3 +73,31 @@ def test_a_copiers_grain_makes_no_loop(tmp_path: Path) -> None:
         assert all(b.ring < T.ring_closed or b.outside_faint >= T.cell_ink_faint for r in scores for b in r.boxes), (
             density
         )
+
+
+def test_a_loop_taller_than_its_row_is_never_counted_for_the_next_row(tmp_path: Path) -> None:
+    from scanner.classify import MARK_OUTSIDE, classify_page
+
+    canon, alignment, paper = _page(tmp_path)
+    s = canon.px_per_mm
+    pixels = canon.pixels.copy()
+    rows = alignment.page.rows
+    box = rows[4].boxes[1]
+    centre = (round(box.cx_mm * s), round(box.cy_mm * s))
+    # 12.6 mm wide and 15 mm tall: its arcs run through the frames of the boxes above and below
+    cv2.ellipse(pixels, centre, (round(6.3 * s), round(7.5 * s)), 0, 0, 360, int(paper * 0.3), max(2, round(0.4 * s)))
+    scores = score_canonical(CanonicalPage(pixels, s, canon.paper, canon.ink), alignment, DEFAULT_READER)
+    for neighbour in (3, 5):
+        assert scores[neighbour].boxes[1].over_rule >= T.over_rule_min
+    from dataclasses import replace
+
+    trusting = replace(T, blank_to_review=False)  # so that only the arc can hold these rows
+    decisions = classify_page(scores, trusting)
+    for neighbour in (3, 5):  # rows a person would call blank: never counted for the arc
+        d = decisions[neighbour]
+        assert d.needs_review, (neighbour, d)
+    # the arcs do read as lines across those boxes: without the rule they would count
+    assert any(decisions[n].level == 1 and MARK_OUTSIDE in decisions[n].reasons for n in (3, 5))
+    # a cross drawn inside a box crosses no rule and reaches the box's middle
+    plain = score_canonical(canon, alignment, DEFAULT_READER)
+    assert all(b.over_rule == 0 for r in plain for b in r.boxes)
