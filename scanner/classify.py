@@ -273,8 +273,8 @@ def shared_strokes(rows: tuple[RowScores, ...], decisions: tuple[RowDecision, ..
     below it, and its arc there passes for a line across that box.  So a row whose marked box
     (or loop) has drawn ink crossing the printed rule into the next row (``BoxScore.over_rule``)
     goes to a person when that box's lines keep off its middle (``BoxScore.off_middle_mm``), or
-    the box beside it across the rule has a loop round it, or is marked too with both boxes
-    partly ringed: one stroke, two rows.  Rows are in page order, top to bottom.
+    the box beside it across the rule has a loop round it, or holds line ink crossing the rule
+    too: one stroke, two rows.  Rows are in page order, top to bottom.
     """
     flagged = set()
     for i, (row, d) in enumerate(zip(rows, decisions, strict=True)):
@@ -287,10 +287,13 @@ def shared_strokes(rows: tuple[RowScores, ...], decisions: tuple[RowDecision, ..
             if 0 <= j < len(rows) and len(rows[j].boxes) == len(row.boxes):
                 near = rows[j].boxes[d.level]
                 # lines that keep to the box's edge by the rule, as an arc clipping it does; a loop
-                # round the box across the rule; or both boxes marked, each partly ringed: one
-                # loop drawn round the rule between them
-                partly = min(near.ring, box.ring) >= thresholds.ring_part and is_marked(near, thresholds)
-                if box.off_middle_mm >= thresholds.off_middle_min or near.ring >= thresholds.ring_beside or partly:
+                # round the box across the rule; or both boxes holding line ink, with ink straight
+                # across the rule between them: a line from one into the other, a slash across
+                # the rule, a loop drawn round the rule between them
+                inked = is_marked(near, thresholds) or near.stroke >= thresholds.marginal_stroke
+                straight = min(box.over_rule_straight, near.over_rule_straight) >= thresholds.over_rule_min
+                joined = inked and straight
+                if box.off_middle_mm >= thresholds.off_middle_min or near.ring >= thresholds.ring_beside or joined:
                     flagged.add(i)
     return flagged
 

@@ -150,10 +150,10 @@ def _runs_on(
     slope, offset = np.polyfit(xs_mm, ys_mm, 1) if np.ptp(xs_mm) > 0 else (0.0, float(np.mean(ys_mm)))
     spans = _bare_spans(row, settings.cell_inset_mm + settings.strike_streak_clear_mm) + list(margins)
 
-    def darkest(shift_mm: float) -> list[float]:
-        """Per half millimetre of bare paper across the row, the darkest ink near the line."""
+    def darkest(shift_mm: float, over: list[tuple[float, float]] = spans) -> list[float]:
+        """Per half millimetre of bare paper across the row (``over``), the darkest ink near the line."""
         found = []
-        for start, end in spans:
+        for start, end in over:
             for x in np.arange(start, end, 0.5):
                 y = slope * x + offset - strip_top_mm + shift_mm
                 if any(abs(y + strip_top_mm - rule) < 2 * settings.rule_search_mm for rule in rules):
@@ -167,6 +167,12 @@ def _runs_on(
     line = darkest(0.0)
     if not line or np.mean(np.array(line) >= settings.faint_darkness) < settings.strike_streak_share:
         return False
+    # ... and in both margins beside the table: a scanner's line crosses the whole sheet, a pen
+    # line drawn on from the name to one edge of the page does not
+    for margin in margins:
+        beside = darkest(0.0, [margin])
+        if beside and np.mean(np.array(beside) >= settings.faint_darkness) < settings.strike_streak_share:
+            return False
     # ... and is a line there, darker than the paper above and below it: on a photocopy's grey
     # speckle every pen line would otherwise pass for a streak
     control = [darkest(d) for d in (-settings.strike_streak_control_mm, settings.strike_streak_control_mm)]
@@ -217,7 +223,7 @@ def _on_streak(dark: np.ndarray, x: int, y: int, w: int, h: int, s: float, setti
 
     A scanner's streak crosses the whole sheet at one width, and where the sheet darkens (its
     corners, its edges) it passes the ink cut over a few millimetres only.  Followed along its
-    own direction over the whole area, it is still there (faint ink over ``strike_streak_share``
+    own direction over the whole sheet, it is still there (faint ink over ``strike_streak_share``
     of the length) and darker than the paper ``strike_streak_control_mm`` to either side of it.
     Handwriting does not carry on.
     """

@@ -119,6 +119,7 @@ class _RingGeometry:
     # the bands just inside and just outside the row's rules above and below the box, over the
     # window's width: (inside rows, outside rows, columns) as slices, per rule
     rule_bands: tuple[tuple[slice, slice, slice], ...]
+    box_cols: slice  # the columns over the box's own width
 
     @staticmethod
     def build(box: Rect, row: BallotRow, line_mm: float, s: float, settings: ReaderSettings) -> _RingGeometry:
@@ -153,18 +154,25 @@ class _RingGeometry:
                 rows_px(rule + side * clear, rule + side * depth),
             )
             bands.append((inside, outside, cols))
-        return _RingGeometry(half, np.where(looked, sector, -1), tuple(bands))
+        within = int(round(box.w_mm / 2 * s))
+        return _RingGeometry(half, np.where(looked, sector, -1), tuple(bands), slice(half - within, half + within + 1))
 
 
-def _drawn_lines(window: np.ndarray, s: float, settings: ReaderSettings, cut: float) -> np.ndarray:
+def _drawn_lines(
+    window: np.ndarray, s: float, settings: ReaderSettings, cut: float, upright_print: bool = True
+) -> np.ndarray:
     """Where ``window`` (darkness round a box) holds drawn line, as a 0/1 mask.
 
     Print is straight and long (the frame's sides, the row rules, 7 mm and more): an opening
     along each axis finds it and it is taken away.  What is left counts only where thin (a
     top-hat, as for line ink) and at least ``cut`` dark, so a copier's grey smudge does not.
+    Without ``upright_print`` only horizontal print is taken away: between a row's rule and its
+    boxes nothing upright is printed, and a pen line drawn straight down from one row's box into
+    the next is no print.
     """
     k = max(int(round(settings.ring_print_mm * s)), 3)
-    along = [cv2.getStructuringElement(cv2.MORPH_RECT, size) for size in ((k, 1), (1, k))]
+    sizes = ((k, 1), (1, k)) if upright_print else ((k, 1),)
+    along = [cv2.getStructuringElement(cv2.MORPH_RECT, size) for size in sizes]
     printed = np.max([cv2.morphologyEx(window, cv2.MORPH_OPEN, e) for e in along], axis=0)
     drawn = np.clip(window - printed, 0.0, 1.0)
     d = max(3, int(round(settings.stroke_kernel_mm * s)) | 1)
@@ -186,23 +194,29 @@ def _ring_share(lines: np.ndarray, geometry: _RingGeometry, s: float, settings: 
     return round(len(held) / settings.ring_sectors, 4)
 
 
-def _over_rules(lines: np.ndarray, geometry: _RingGeometry, s: float, settings: ReaderSettings) -> float:
+def _over_rules(lines: np.ndarray, geometry: _RingGeometry, s: float, settings: ReaderSettings) -> tuple[float, float]:
     """mm of the rules above and below the box where drawn line lies just inside the rule and just
-    outside it, within ``over_rule_slant_mm`` across (a loop's flat top crosses a rule at a slant):
-    one stroke crossing from this row into the next.  Only pieces of ``over_rule_piece_mm2`` or
-    more count: specks do not line up across a rule."""
-    reach = max(int(round(settings.over_rule_slant_mm * s)), 1)
+    outside it: one stroke crossing from this row into the next.  First over the window's width,
+    within ``over_rule_slant_mm`` across (a loop's flat top crosses a rule at a slant); then over
+    the box's own width, straight across within ``over_rule_straight_mm`` (a line drawn from this
+    box into the next row's).  Only pieces of ``over_rule_piece_mm2`` or more count: specks do
+    not line up across a rule."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
     keep = np.zeros(n, np.uint8)
     keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= settings.over_rule_piece_mm2 * s * s
     lines = keep[labels]
-    crossing = 0
-    for inside, outside, cols in geometry.rule_bands:
-        near, far = lines[inside, cols], lines[outside, cols]
-        if near.size and far.size:
-            across = cv2.dilate(far.max(axis=0).reshape(1, -1), np.ones((1, 2 * reach + 1), np.uint8)).ravel()
-            crossing += int(np.count_nonzero((near.max(axis=0) > 0) & (across > 0)))
-    return round(crossing / s, 2)
+    found = []
+    for tolerance, narrow in ((settings.over_rule_slant_mm, False), (settings.over_rule_straight_mm, True)):
+        reach = max(int(round(tolerance * s)), 1)
+        crossing = 0
+        for inside, outside, cols in geometry.rule_bands:
+            cols = geometry.box_cols if narrow else cols
+            near, far = lines[inside, cols], lines[outside, cols]
+            if near.size and far.size:
+                across = cv2.dilate(far.max(axis=0).reshape(1, -1), np.ones((1, 2 * reach + 1), np.uint8)).ravel()
+                crossing += int(np.count_nonzero((near.max(axis=0) > 0) & (across > 0)))
+        found.append(round(crossing / s, 2))
+    return found[0], found[1]
 
 
 def _line_ink(
@@ -325,12 +339,13 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
     found = []
     for around_box in windows:
         ring = _ring_share(_drawn_lines(around_box, s, settings, settings.faint_darkness), geometry, s, settings)
-        over = _over_rules(_drawn_lines(around_box, s, settings, settings.ink_darkness), geometry, s, settings)
-        found.append((ring, over))
+        drawn = _drawn_lines(around_box, s, settings, settings.ink_darkness, upright_print=False)
+        over, straight = _over_rules(drawn, geometry, s, settings)
+        found.append((ring, over, straight))
     scored = iter(found)
 
     def measured(b: BoxScore) -> BoxScore:
-        ring, over = next(scored)
-        return replace(b, ring=ring, over_rule=over)
+        ring, over, straight = next(scored)
+        return replace(b, ring=ring, over_rule=over, over_rule_straight=straight)
 
     return tuple(RowScores(r.official_index, tuple(measured(b) for b in r.boxes)) for r in rows)

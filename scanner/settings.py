@@ -102,14 +102,15 @@ class Thresholds:
     # A row's mark whose drawn ink crosses the printed rule into the next row by
     # ``over_rule_min`` (mm) or more goes to a person too (classify.shared_strokes) when its lines
     # keep ``off_middle_min`` (mm) off the box's middle row, or the box across that rule has a
-    # loop round it (``ring_beside``), or is marked with both boxes ringed ``ring_part`` or more:
-    # a loop taller than its row runs through the next row's box and passes for a line across it,
-    # and a loop drawn round the rule between two rows marks both (hand-made pages with loops
-    # 12.8 mm tall and more: 25 such rows were counted before this rule, none after).  On the
-    # calibration sets above it sends about 3% of the clear single marks to a person, marks next
-    # to a loop whose arc crosses the rule between them.
+    # loop round it (``ring_beside``), or holds line ink too with ink straight across the rule
+    # over both boxes' width (``BoxScore.over_rule_straight``): a loop taller than its row runs
+    # through the next row's box and passes for a line across it, one line drawn from a box into
+    # the next row's marks both, and so does a loop drawn round the rule between two rows
+    # (hand-made pages: 25 loop arcs and 12 such lines were counted as votes before this rule,
+    # none after).  Cost, bench/accuracy.py's calibration sets (independent simulator, cheap,
+    # photocopy, phone, streaky, 100 ballots each): clear rows to review 17.3% before, 24.7%
+    # after, from the simulator's big marks overrunning their boxes across the rules.
     over_rule_min: float = 0.3
-    ring_part: float = 0.25
     off_middle_min: float = 0.4
     count_circled_boxes: bool = True
     ring_closed: float = 0.8125
@@ -289,6 +290,7 @@ class ReaderSettings:
     ring_print_mm: float = 5.0
     over_rule_piece_mm2: float = 0.2
     over_rule_slant_mm: float = 1.5
+    over_rule_straight_mm: float = 0.5
     # A struck-out name is found as a horizontal line at least this long (mm) through the
     # name cell: printed letters and the cell's vertical rules are far shorter.
     strike_kernel_mm: float = 5.0

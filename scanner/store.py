@@ -33,7 +33,7 @@ from .tally import RowRecord
 SCHEMA_VERSION = 7
 # the measurements of a box, as columns of box_scores and fields of BoxScore
 BOX_FIELDS = ("fill", "faint", "darkness", "outside", "outside_faint", "stroke", "span_mm", "edge", "peak",
-              "pieces", "ring", "over_rule", "off_middle_mm", "dx_mm",
+              "pieces", "ring", "over_rule", "over_rule_straight", "off_middle_mm", "dx_mm",
               "dy_mm")  # fmt: skip
 
 _SCHEMA = """
@@ -105,6 +105,7 @@ CREATE TABLE box_scores (
     pieces INTEGER NOT NULL,
     ring REAL NOT NULL,
     over_rule REAL NOT NULL,
+    over_rule_straight REAL NOT NULL,
     off_middle_mm REAL NOT NULL,
     dx_mm REAL NOT NULL,
     dy_mm REAL NOT NULL,

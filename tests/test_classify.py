@@ -313,7 +313,9 @@ def test_a_mark_that_is_part_of_the_next_rows_stroke_goes_to_review() -> None:
     clipped = RowScores(1, (_box(0), replace(crossing, off_middle_mm=T.off_middle_min), _box(2)))
     rows = (rows[0], clipped, rows[2])
     assert shared_strokes(rows, classify_page(rows, T), T) == {1}
-    # one loop round the rule between two rows marks both boxes, each partly ringed
-    half = replace(crossing, ring=T.ring_part)
-    pair = (RowScores(0, (_box(0), half, _box(2))), RowScores(1, (_box(0), half, _box(2))))
+    # one line from a box into the next row's, or one loop round the rule between them, marks both
+    joined = replace(crossing, over_rule_straight=T.over_rule_min)
+    pair = (RowScores(0, (_box(0), joined, _box(2))), RowScores(1, (_box(0), joined, _box(2))))
     assert shared_strokes(pair, classify_page(pair, T), T) == {0, 1}
+    apart = (RowScores(0, (_box(0), crossing, _box(2))), RowScores(1, (_box(0), crossing, _box(2))))
+    assert shared_strokes(apart, classify_page(apart, T), T) == set()  # strokes crossing apart from each other

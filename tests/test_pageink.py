@@ -158,3 +158,24 @@ def test_margin_writing_is_pen_lines_not_the_dark_ends_of_a_streak(tmp_path: Pat
     cv2.polylines(written, [np.column_stack([xs * s, ys * s]).round().astype(np.int32)], False, int(paper * 0.25),
                   thickness=max(2, round(0.4 * s)))  # fmt: skip
     assert margin(written) >= limit
+
+
+def test_a_line_through_a_name_drawn_on_to_the_sheets_edge_is_a_strike(tmp_path: Path) -> None:
+    import cv2
+    import numpy as np
+
+    from scanner.pageink import measure_page_ink
+    from scanner.settings import DEFAULT_READER, DEFAULT_THRESHOLDS
+
+    canon, alignment = _clean_canonical(tmp_path)
+    s, paper = canon.px_per_mm, int(np.percentile(canon.pixels, 90))
+    name = alignment.page.rows[7].name_rect
+    y = round((name.y_mm + name.h_mm / 2) * s)
+    pixels = canon.pixels.copy()
+    # from the name across the level columns to the right edge: not across the left margin,
+    # as a scanner's streak would be
+    cv2.line(
+        pixels, (round((name.x_mm + 2) * s), y), (pixels.shape[1] - 1, y), int(paper * 0.25), max(2, round(0.4 * s))
+    )
+    ink = measure_page_ink(type(canon)(pixels, s, canon.paper, canon.ink), alignment, DEFAULT_READER)
+    assert ink.strike_mm >= DEFAULT_THRESHOLDS.strike_min_mm and ink.strike_row == alignment.page.rows[7].official_index

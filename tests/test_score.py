@@ -101,3 +101,21 @@ def test_a_loop_taller_than_its_row_is_never_counted_for_the_next_row(tmp_path: 
     # a cross drawn inside a box crosses no rule and reaches the box's middle
     plain = score_canonical(canon, alignment, DEFAULT_READER)
     assert all(b.over_rule == 0 for r in plain for b in r.boxes)
+
+
+def test_one_line_drawn_from_a_box_into_the_next_rows_is_not_two_votes(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from scanner.classify import classify_page
+
+    canon, alignment, paper = _page(tmp_path)
+    s = canon.px_per_mm
+    pixels = canon.pixels.copy()
+    rows = alignment.page.rows
+    top, below = rows[2].boxes[1], rows[3].boxes[1]
+    start, end = (round(top.cx_mm * s), round(top.cy_mm * s)), (round(below.cx_mm * s), round(below.cy_mm * s))
+    cv2.line(pixels, start, end, int(paper * 0.3), max(2, round(0.4 * s)))
+    scores = score_canonical(CanonicalPage(pixels, s, canon.paper, canon.ink), alignment, DEFAULT_READER)
+    assert scores[2].boxes[1].over_rule >= T.over_rule_min and scores[3].boxes[1].over_rule >= T.over_rule_min
+    decisions = classify_page(scores, replace(T, blank_to_review=False))
+    assert all(decisions[i].needs_review for i in (2, 3)), decisions[2:4]
