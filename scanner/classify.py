@@ -288,11 +288,12 @@ def shared_strokes(rows: tuple[RowScores, ...], decisions: tuple[RowDecision, ..
                 near = rows[j].boxes[d.level]
                 # lines that keep to the box's edge by the rule, as an arc clipping it does; a loop
                 # round the box across the rule; or both boxes holding line ink, with ink straight
-                # across the rule between them: a line from one into the other, a slash across
-                # the rule, a loop drawn round the rule between them
+                # across the rule between them (a line from one into the other, a slash across
+                # the rule) or both partly ringed (a loop drawn round the rule between them)
                 inked = is_marked(near, thresholds) or near.stroke >= thresholds.marginal_stroke
                 straight = min(box.over_rule_straight, near.over_rule_straight) >= thresholds.over_rule_min
-                joined = inked and straight
+                ringed = min(box.ring, near.ring) >= thresholds.ring_part and near.over_rule >= thresholds.over_rule_min
+                joined = inked and (straight or ringed)
                 if box.off_middle_mm >= thresholds.off_middle_min or near.ring >= thresholds.ring_beside or joined:
                     flagged.add(i)
     return flagged

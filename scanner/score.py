@@ -117,9 +117,9 @@ class _RingGeometry:
     half: int  # window half-size
     sector: np.ndarray  # int, sector of each window pixel; -1 where not looked at
     # the bands just inside and just outside the row's rules above and below the box, over the
-    # window's width: (inside rows, outside rows, columns) as slices, per rule
-    rule_bands: tuple[tuple[slice, slice, slice], ...]
-    box_cols: slice  # the columns over the box's own width
+    # window's width: (inside rows, outside rows, columns looked at), per rule
+    rule_bands: tuple[tuple[slice, slice, np.ndarray], ...]
+    box_cols: np.ndarray  # bool, the columns over the box's own width, inside its frame
 
     @staticmethod
     def build(box: Rect, row: BallotRow, line_mm: float, s: float, settings: ReaderSettings) -> _RingGeometry:
@@ -145,7 +145,11 @@ class _RingGeometry:
         def rows_px(a_mm: float, b_mm: float) -> slice:
             return slice(half + int(round(min(a_mm, b_mm) * s)), half + int(round(max(a_mm, b_mm) * s)) + 1)
 
-        cols = slice(0, 2 * half + 1)  # as wide as a loop round the box reaches
+        # as wide as a loop round the box reaches, clear of the frame's upright sides (their ends,
+        # blurred, reach past the frame into the gap towards the rule, in this row and the next)
+        across = abs(x[half])
+        sides = (across >= box.w_mm / 2 - line_mm - clear) & (across <= box.w_mm / 2 + clear)
+        cols = ~sides
         bands = []
         for side in (-1, 1):  # the rule above the box, and below it
             rule = side * (box.h_mm / 2 + gap)
@@ -154,8 +158,7 @@ class _RingGeometry:
                 rows_px(rule + side * clear, rule + side * depth),
             )
             bands.append((inside, outside, cols))
-        within = int(round(box.w_mm / 2 * s))
-        return _RingGeometry(half, np.where(looked, sector, -1), tuple(bands), slice(half - within, half + within + 1))
+        return _RingGeometry(half, np.where(looked, sector, -1), tuple(bands), cols & (across < box.w_mm / 2))
 
 
 def _drawn_lines(
@@ -210,8 +213,8 @@ def _over_rules(lines: np.ndarray, geometry: _RingGeometry, s: float, settings: 
         reach = max(int(round(tolerance * s)), 1)
         crossing = 0
         for inside, outside, cols in geometry.rule_bands:
-            cols = geometry.box_cols if narrow else cols
-            near, far = lines[inside, cols], lines[outside, cols]
+            looked = (geometry.box_cols if narrow else cols).astype(np.uint8)
+            near, far = lines[inside] * looked, lines[outside] * looked
             if near.size and far.size:
                 across = cv2.dilate(far.max(axis=0).reshape(1, -1), np.ones((1, 2 * reach + 1), np.uint8)).ravel()
                 crossing += int(np.count_nonzero((near.max(axis=0) > 0) & (across > 0)))

@@ -102,16 +102,19 @@ class Thresholds:
     # A row's mark whose drawn ink crosses the printed rule into the next row by
     # ``over_rule_min`` (mm) or more goes to a person too (classify.shared_strokes) when its lines
     # keep ``off_middle_min`` (mm) off the box's middle row, or the box across that rule has a
-    # loop round it (``ring_beside``), or holds line ink too with ink straight across the rule
-    # over both boxes' width (``BoxScore.over_rule_straight``): a loop taller than its row runs
-    # through the next row's box and passes for a line across it, one line drawn from a box into
-    # the next row's marks both, and so does a loop drawn round the rule between two rows
-    # (hand-made pages: 25 loop arcs and 12 such lines were counted as votes before this rule,
-    # none after).  Cost, bench/accuracy.py's calibration sets (independent simulator, cheap,
-    # photocopy, phone, streaky, 100 ballots each): clear rows to review 17.3% before, 24.7%
-    # after, from the simulator's big marks overrunning their boxes across the rules.
+    # loop round it (``ring_beside``), or holds line ink too, with ink straight across the rule
+    # over the boxes' width (``BoxScore.over_rule_straight``) or both boxes partly ringed: a loop
+    # taller than its row runs through the next row's box and passes for a line across it, one
+    # line drawn from a box into the next row's marks both, and so does a loop drawn round the
+    # rule between two rows (hand-made pages: 25 loop arcs and 14 such lines were counted as votes
+    # before this rule, none after).  Cost, bench/accuracy.py's calibration sets (independent
+    # simulator, cheap, photocopy, phone and streaky, 100 ballots each): clear rows to review
+    # 17.3% before, 23.4% after, from the simulator's big marks running over the rules.
     over_rule_min: float = 0.3
     off_middle_min: float = 0.4
+    # (the loop round the rule between two rows: both boxes ringed this much, 0.31-0.38 on the
+    # hand-made pages; a cross or a tick 0.25 or more one time in twenty)
+    ring_part: float = 0.25
     count_circled_boxes: bool = True
     ring_closed: float = 0.8125
     ring_beside: float = 0.5

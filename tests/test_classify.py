@@ -319,3 +319,6 @@ def test_a_mark_that_is_part_of_the_next_rows_stroke_goes_to_review() -> None:
     assert shared_strokes(pair, classify_page(pair, T), T) == {0, 1}
     apart = (RowScores(0, (_box(0), crossing, _box(2))), RowScores(1, (_box(0), crossing, _box(2))))
     assert shared_strokes(apart, classify_page(apart, T), T) == set()  # strokes crossing apart from each other
+    ringed = replace(crossing, ring=T.ring_part)  # each box holds part of one loop round the rule
+    pair = (RowScores(0, (_box(0), ringed, _box(2))), RowScores(1, (_box(0), ringed, _box(2))))
+    assert shared_strokes(pair, classify_page(pair, T), T) == {0, 1}
