@@ -283,18 +283,20 @@ def shared_strokes(rows: tuple[RowScores, ...], decisions: tuple[RowDecision, ..
         box = row.boxes[d.level]
         if box.over_rule < thresholds.over_rule_min:
             continue
+        if box.off_middle_mm >= thresholds.off_middle_min:  # lines that keep to the edge by the rule: an arc
+            flagged.add(i)
+            continue
         for j in (i - 1, i + 1):
             if 0 <= j < len(rows) and len(rows[j].boxes) == len(row.boxes):
                 near = rows[j].boxes[d.level]
-                # lines that keep to the box's edge by the rule, as an arc clipping it does; a loop
-                # round the box across the rule; or both boxes holding line ink, with ink straight
+                # a loop round the box across the rule; or both boxes holding line ink, with ink straight
                 # across the rule between them (a line from one into the other, a slash across
                 # the rule) or both partly ringed (a loop drawn round the rule between them)
                 inked = is_marked(near, thresholds) or near.stroke >= thresholds.marginal_stroke
                 straight = min(box.over_rule_straight, near.over_rule_straight) >= thresholds.over_rule_min
                 ringed = min(box.ring, near.ring) >= thresholds.ring_part and near.over_rule >= thresholds.over_rule_min
                 joined = inked and (straight or ringed)
-                if box.off_middle_mm >= thresholds.off_middle_min or near.ring >= thresholds.ring_beside or joined:
+                if near.ring >= thresholds.ring_beside or joined:
                     flagged.add(i)
     return flagged
 
