@@ -29,8 +29,8 @@ from pathlib import Path
 import numpy as np
 from accuracy import CALIBRATE_SEED, CALIBRATION, ROOT, scan_profile
 
-from scanner.store import BOX_FIELDS, Store
-from scanner.truthcheck import load_truth
+from scanner.store import BOX_FIELDS
+from scanner.truthcheck import rows_with_truth
 
 SCORES = (
     "fill",
@@ -62,29 +62,17 @@ def box_labels(row: dict[str, object], pen: str) -> dict[int, str]:
 
 
 def collect(db: Path, truth_path: Path, profile: str) -> list[dict[str, object]]:
-    truth = load_truth(truth_path)
-    sheets = {
-        (Path(s["file"]).name, s["page_index"]): (s, {r["official_index"]: r for r in b["rows"]})
-        for b in truth["ballots"]
-        for s in b["sheets"]
-    }
     out = []
-    with Store(db) as store:
-        for page in store.export_pages():
-            if page["status"] != "read" or page["page_reasons"]:
-                continue
-            sheet, rows = sheets[(Path(str(page["file"])).name, int(str(page["page_index"])))]
-            for row in page["rows"]:  # type: ignore[attr-defined]
-                t = rows[row["official_index"]]
-                labels = box_labels(t, sheet.get("pen", ""))
-                for box in row["boxes"]:
-                    out.append(
-                        {"profile": profile, "page_id": page["page_id"], "official_index": row["official_index"],
-                         "row_kind": t["kind"], "intended": t["intended"], "intended_level": t["level"],
-                         "pen": sheet.get("pen", ""), "label": labels.get(box["level"], "empty"),
-                         "bilevel": profile == "scanner-bilevel", "level": box["level"],
-                         **{f: box[f] for f in BOX_FIELDS}}
-                    )  # fmt: skip
+    for page, row, t, sheet in rows_with_truth(db, truth_path):
+        labels = box_labels(t, sheet.get("pen", ""))
+        for box in row["boxes"]:
+            out.append(
+                {"profile": profile, "page_id": page["page_id"], "official_index": row["official_index"],
+                 "row_kind": t["kind"], "intended": t["intended"], "intended_level": t["level"],
+                 "pen": sheet.get("pen", ""), "label": labels.get(box["level"], "empty"),
+                 "bilevel": profile == "scanner-bilevel", "level": box["level"],
+                 **{f: box[f] for f in BOX_FIELDS}}
+            )  # fmt: skip
     return out
 
 

@@ -16,8 +16,7 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-from scanner.store import Store
-from scanner.truthcheck import load_truth
+from scanner.truthcheck import rows_with_truth
 
 
 def _shape(row: dict[str, object]) -> str:
@@ -28,28 +27,16 @@ def _shape(row: dict[str, object]) -> str:
 
 def tally(folder: Path) -> tuple[int, Counter[str], Counter[str], Counter[str], Counter[str]]:
     """Clear rows judged; clear rows to review by reason set, by shape, by pen, and all clear rows by shape."""
-    truth = load_truth(folder / "truth.json")
-    sheets = {
-        (Path(s["file"]).name, s["page_index"]): (s, {r["official_index"]: r for r in b["rows"]})
-        for b in truth["ballots"]
-        for s in b["sheets"]
-    }
     clear, reasons, shapes, pens, all_shapes = 0, Counter[str](), Counter[str](), Counter[str](), Counter[str]()
-    with Store(folder / "count.db") as store:
-        for page in store.export_pages():
-            if page["status"] != "read" or page["page_reasons"]:
-                continue
-            sheet, rows = sheets[(Path(str(page["file"])).name, int(str(page["page_index"])))]
-            for row in page["rows"]:  # type: ignore[attr-defined]
-                t = rows[row["official_index"]]
-                if t["kind"] != "clear":
-                    continue
-                clear += 1
-                all_shapes[_shape(t)] += 1
-                if row["needs_review"]:
-                    reasons["+".join(sorted(row["reasons"])) or "(none)"] += 1
-                    shapes[_shape(t)] += 1
-                    pens[str(sheet.get("pen", "") or "?")] += 1
+    for _page, row, t, sheet in rows_with_truth(folder / "count.db", folder / "truth.json"):
+        if t["kind"] != "clear":
+            continue
+        clear += 1
+        all_shapes[_shape(t)] += 1
+        if row["needs_review"]:
+            reasons["+".join(sorted(row["reasons"])) or "(none)"] += 1
+            shapes[_shape(t)] += 1
+            pens[str(sheet.get("pen", "") or "?")] += 1
     return clear, reasons, shapes, pens, all_shapes
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,26 @@ def _made_bilevel(sheet: dict[str, Any]) -> bool:
 def load_truth(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
+
+
+def rows_with_truth(
+    db: Path, truth_path: Path
+) -> Iterator[tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]]]:
+    """(stored page, stored row, its truth row, its sheet's facts) for every row of every read page
+    that is not held as a whole: what the benchmarks label and break down."""
+    truth = load_truth(truth_path)
+    sheets = {
+        (Path(s["file"]).name, s["page_index"]): (s, {r["official_index"]: r for r in b["rows"]})
+        for b in truth["ballots"]
+        for s in b["sheets"]
+    }
+    with Store(db) as store:
+        for page in store.export_pages():
+            if page["status"] != "read" or page["page_reasons"]:
+                continue
+            sheet, rows = sheets[(Path(str(page["file"])).name, int(str(page["page_index"])))]
+            for row in page["rows"]:  # type: ignore[attr-defined]
+                yield page, row, rows[row["official_index"]], sheet
 
 
 def compare(db: Path, truth_path: Path) -> Comparison:
