@@ -86,6 +86,11 @@ def _locate_box(
     return px - search_px, py - search_px, float(peak) / fk.ideal
 
 
+def _against_paper(pixels: np.ndarray, paper: float, ink_density: float) -> np.ndarray:
+    """0 for ``paper``, 1 for ink as dark as the printed black (``ink_density`` of paper), clipped."""
+    return np.clip((1.0 - pixels.astype(np.float32) / paper) / ink_density, 0.0, 1.0)
+
+
 def _cell_fill(
     canon: CanonicalPage, row: BallotRow, box: Rect, dx: int, dy: int, paper: float, ink_density: float,
     settings: ReaderSettings,
@@ -294,7 +299,7 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
                 max(gy - ring_paper, 0) : gy + h + ring_paper, max(gx - ring_paper, 0) : gx + w + ring_paper
             ]
             paper = max(float(np.percentile(around, settings.paper_percentile)), 1.0)
-            local = np.clip((1.0 - around.astype(np.float32) / paper) / ink_density, 0.0, 1.0)
+            local = _against_paper(around, paper, ink_density)
             lx, ly = gx - max(gx - ring_paper, 0), gy - max(gy - ring_paper, 0)  # box corner within ``local``
             inside = (slice(ly + margin_px, ly + h - margin_px), slice(lx + margin_px, lx + w - margin_px))
             interior = local[inside]
@@ -315,9 +320,7 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
             window = np.zeros((2 * hw + 1, 2 * hw + 1), np.float32)
             part = canon.pixels[max(cy - hw, 0) : cy + hw + 1, max(cx - hw, 0) : cx + hw + 1]
             wy, wx = max(hw - cy, 0), max(hw - cx, 0)
-            window[wy : wy + part.shape[0], wx : wx + part.shape[1]] = np.clip(
-                (1.0 - part.astype(np.float32) / paper) / ink_density, 0.0, 1.0
-            )
+            window[wy : wy + part.shape[0], wx : wx + part.shape[1]] = _against_paper(part, paper, ink_density)
             windows.append(window)
             boxes.append(
                 BoxScore(
