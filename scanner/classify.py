@@ -128,6 +128,11 @@ def _halo(box: BoxScore) -> float:
     return (box.faint - box.fill) / max(box.fill, 0.01)
 
 
+def _density(box: BoxScore) -> float:
+    """Mean darkness of the box's inked share: how much ink a pen lays where it draws."""
+    return box.darkness / max(box.faint, 0.001)
+
+
 def is_ghost(box: BoxScore, marks: tuple[BoxScore, ...], thresholds: Thresholds) -> bool:
     """A marked box unlike the voter's other marks (``marks``, from :func:`pen_marks`): a mark
     rubbed out whose ghost still passes for one.
@@ -136,7 +141,9 @@ def is_ghost(box: BoxScore, marks: tuple[BoxScore, ...], thresholds: Thresholds)
     of the ink unevenly and smears the rest.  So: a line core (``BoxScore.peak``) far lighter
     than the voter's lighter marks (a low percentile: a dry ballpoint's own lines vary), or a
     grey smear round the lines many times the voter's usual, or lines broken into more pieces
-    than the voter's and lighter too.  A page with too few other marks is not judged.
+    than the voter's and lighter too, or ink far thinner over the area it covers than the
+    voter's usual (a copier prints an erased line's core black, not the grey it leaves round
+    it).  A page with too few other marks is not judged.
     """
     others = [m for m in marks if m is not box]
     if len(others) < thresholds.pen_min_marks or box.peak <= 0:
@@ -146,8 +153,10 @@ def is_ghost(box: BoxScore, marks: tuple[BoxScore, ...], thresholds: Thresholds)
     # (only against a pen that draws crisp lines: pencil is grey all through, its halo is noise)
     smear = _halo(box) / max(usual, thresholds.pen_halo_floor) if usual <= thresholds.pen_halo_crisp else 0.0
     broken = box.pieces - float(np.median([m.pieces for m in others]))
+    thinner = _density(box) / max(float(np.median([_density(m) for m in others])), 1e-6)
     return (
         lighter < thresholds.ghost_peak_ratio
+        or thinner < thresholds.ghost_density_ratio
         or smear >= thresholds.ghost_halo_ratio
         or (broken >= thresholds.ghost_pieces_excess and lighter < thresholds.ghost_pieces_peak_ratio)
     )

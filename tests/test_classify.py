@@ -322,3 +322,16 @@ def test_a_mark_that_is_part_of_the_next_rows_stroke_goes_to_review() -> None:
     ringed = replace(crossing, ring=T.ring_part)  # each box holds part of one loop round the rule
     pair = (RowScores(0, (_box(0), ringed, _box(2))), RowScores(1, (_box(0), ringed, _box(2))))
     assert shared_strokes(pair, classify_page(pair, T), T) == {0, 1}
+
+
+def test_a_mark_whose_ink_is_thin_over_its_area_unlike_the_voters_goes_to_review() -> None:
+    """An erased line photocopied: its core printed black (peak and fill like a pen's), the grey
+    the eraser left round it still lighter than the voter's ink is where it lies."""
+    pen = [replace(_cross(0), darkness=0.35 * 0.82, peak=1.0, pieces=1) for _ in range(6)]
+    erased = replace(_cross(0), fill=0.19, faint=0.25, darkness=0.25 * 0.48, peak=0.9, pieces=1)
+    unlike = classify_page(tuple(RowScores(i, (b, _box(1), _box(2))) for i, b in enumerate([*pen, erased])), T)[-1]
+    assert unlike.needs_review and UNLIKE_MARK in unlike.reasons
+    # a line a little lighter than the rest, as one pen draws from one mark to the next
+    lighter = replace(erased, darkness=0.25 * 0.62)
+    rows = tuple(RowScores(i, (b, _box(1), _box(2))) for i, b in enumerate([*pen, lighter]))
+    assert not classify_page(rows, T)[-1].needs_review
