@@ -130,9 +130,9 @@ def figures(c: Comparison) -> dict[str, int]:
     }  # fmt: skip
 
 
-HEADER = ("profile", "held out", "rows", "silent", "clear to review", "doubtful flagged", "struck",
+HEADER = ("profile", "held out", "rows", "silent", "clear to review", "doubtful flagged", "struck", "writing",
           "clean flagged", "1-bit lost ink", "1-bit miss/false", "unusable")  # fmt: skip
-WIDTHS = (12, 9, 7, 7, 16, 17, 9, 14, 15, 17, 10)
+WIDTHS = (12, 9, 7, 7, 16, 17, 9, 9, 14, 15, 17, 10)
 
 
 LEGEND = """
@@ -140,9 +140,10 @@ Columns: held out = calibration never saw this profile; rows = rows judged (rows
 lost ink, and of ballots with a struck name, are left out); silent = rows that would be counted without a
 person and differ from the truth; clear to review = clear single marks sent to a person; doubtful flagged
 = doubtful marks and corrections sent to a person; struck = struck-out names whose page was held / pages
-with one; clean flagged = pages with no struck name or margin writing held for one / such pages; 1-bit lost
-ink = 1-bit pages held as a whole / pages read as 1-bit; 1-bit miss/false = 1-bit pages read as grey /
-grey pages read as 1-bit; unusable = pages that could not be read / pages."""
+with one; writing = pages with margin writing held / pages with some; clean flagged = pages with no
+struck name or margin writing held for one / such pages; 1-bit lost ink = 1-bit pages held as a whole /
+pages read as 1-bit; 1-bit miss/false = 1-bit pages read as grey / grey pages read as 1-bit; unusable =
+pages that could not be read / pages."""
 
 
 def _line(cells: tuple[str, ...]) -> str:
@@ -152,7 +153,8 @@ def _line(cells: tuple[str, ...]) -> str:
 def _cells(name: str, held: str, f: dict[str, int] | Counter[str]) -> tuple[str, ...]:
     return (name, held, str(f["rows"]), str(f["silent"]), _pct(f["clear_review"], f["clear"]),
             _pct(f["doubt_review"], f["doubt"]), f"{f['struck_flagged']}/{f['struck']}",
-            f"{f['clean_flagged']}/{f['clean_pages']}", f"{f['ink_lost']}/{f['bilevel']}",
+            f"{f['margin_flagged']}/{f['margin']}", f"{f['clean_flagged']}/{f['clean_pages']}",
+            f"{f['ink_lost']}/{f['bilevel']}",
             f"{f['bilevel_missed']}/{f['bilevel_false']}", f"{f['unusable']}/{f['pages']}")  # fmt: skip
 
 

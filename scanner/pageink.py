@@ -246,6 +246,28 @@ def _on_streak(dark: np.ndarray, x: int, y: int, w: int, h: int, s: float, setti
     return darker - paper >= settings.strike_streak_contrast or darker >= settings.strike_streak_ratio * paper
 
 
+def _stands_out(
+    dark: np.ndarray,
+    inked: np.ndarray,
+    labels: np.ndarray,
+    piece: int,
+    box: tuple[int, int, int, int],
+    s: float,
+    settings: ReaderSettings,
+) -> bool:
+    """Whether a piece of margin ink is darker, by ``margin_local_contrast``, than the paper
+    round it (``margin_local_mm`` on every side) where no ink is: a pen line lies on clean
+    paper, a grain of a copier's mottle among grains just lighter than the cut."""
+    x, y, w, h = box
+    reach = max(int(round(settings.margin_local_mm * s)), 1)
+    window = (slice(max(y - reach, 0), y + h + reach), slice(max(x - reach, 0), x + w + reach))
+    paper = dark[window][inked[window] == 0]
+    if not paper.size:
+        return True
+    grain = float(np.percentile(paper, settings.margin_noise_percentile))
+    return float(np.median(dark[labels == piece])) - grain >= settings.margin_local_contrast
+
+
 def _margin_ink(canon: CanonicalPage, alignment: Alignment, ink_density: float, settings: ReaderSettings) -> float:
     """Area of handwriting-sized ink left and right of the table and below it, mm²."""
     s = canon.px_per_mm
@@ -273,11 +295,11 @@ def _margin_ink(canon: CanonicalPage, alignment: Alignment, ink_density: float, 
         # a few per cent of a margin, so a high percentile of it is still paper
         cut = max(settings.ink_darkness, float(np.percentile(dark, settings.margin_noise_percentile))
                   + settings.strike_noise_margin)  # fmt: skip
-        mask: np.ndarray = (dark >= cut).astype(np.uint8)
+        inked: np.ndarray = (dark >= cut).astype(np.uint8)
         # handwriting is pen lines: blots wider than a pen (a copier's mottled toner, a dark
         # corner's shadow) are left out
-        mask = cv2.subtract(mask, cv2.morphologyEx(mask, cv2.MORPH_OPEN, pen))
-        count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        mask = cv2.subtract(inked, cv2.morphologyEx(inked, cv2.MORPH_OPEN, pen))
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
         for i in range(1, count):
             x, y, w, h, pixels = (int(v) for v in stats[i, :5])
             if max(w, h) < smallest:
@@ -286,6 +308,8 @@ def _margin_ink(canon: CanonicalPage, alignment: Alignment, ink_density: float, 
                 continue  # a roller streak: one thin straight line (slanted by the page's skew)
             if h >= settings.margin_streak_share * area.shape[0] or w >= settings.margin_streak_share * area.shape[1]:
                 continue  # ink running the whole length of the margin: a streak, not a word
+            if not _stands_out(dark, inked, labels, i, (x, y, w, h), s, settings):
+                continue  # a grain of a patch of copier's mottle, hardly darker than the grain round it
             if page is None:
                 page = _darkness(canon.pixels, ink_density, int(settings.background_mm * s) | 1)
             if _on_streak(page, x + int(x0 * s), y + int(y0 * s), w, h, s, settings):

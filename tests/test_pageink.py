@@ -179,3 +179,38 @@ def test_a_line_through_a_name_drawn_on_to_the_sheets_edge_is_a_strike(tmp_path:
     )
     ink = measure_page_ink(type(canon)(pixels, s, canon.paper, canon.ink), alignment, DEFAULT_READER)
     assert ink.strike_mm >= DEFAULT_THRESHOLDS.strike_min_mm and ink.strike_row == alignment.page.rows[7].official_index
+
+
+def test_a_copiers_dark_mottle_in_the_margin_is_not_writing_and_a_word_in_it_is(tmp_path: Path) -> None:
+    import cv2
+    import numpy as np
+
+    from scanner.pageink import measure_page_ink
+    from scanner.settings import DEFAULT_READER, DEFAULT_THRESHOLDS
+
+    canon, alignment = _clean_canonical(tmp_path)
+    s, paper = canon.px_per_mm, float(np.percentile(canon.pixels, 90))
+    limit = DEFAULT_THRESHOLDS.margin_ink_min_mm2
+
+    def margin(pixels: np.ndarray) -> float:
+        return measure_page_ink(
+            type(canon)(pixels, s, canon.paper, canon.ink), alignment, DEFAULT_READER
+        ).margin_ink_mm2
+
+    # below the table, a 50 x 40 mm patch of toner grain whose darkest grains pass the ink cut
+    below = max(r.name_rect.y_mm + r.name_rect.h_mm for r in alignment.page.rows) + 20.0
+    y0, y1, x0, x1 = (round(v * s) for v in (below, below + 40, 60.0, 110.0))
+    rng = np.random.default_rng(5)
+    grain = cv2.GaussianBlur(rng.standard_normal((y1 - y0, x1 - x0)).astype(np.float32), (0, 0), 1.2)
+    darkness = np.clip(0.27 + 0.1 * grain / grain.std(), 0.0, 0.5)
+    mottled = canon.pixels.astype(np.float32)
+    mottled[y0:y1, x0:x1] = np.minimum(mottled[y0:y1, x0:x1], paper * (1.0 - darkness))
+    mottled_u8 = mottled.clip(0, 255).astype(np.uint8)
+    assert margin(mottled_u8) < limit
+    # a word written across the mottle: pen lines far darker than the grain round them
+    written = mottled_u8.copy()
+    xs = np.arange(65.0, 100.0, 1.2)
+    ys = below + 15 + np.where(np.arange(len(xs)) % 2 == 0, 0.0, 3.0)
+    cv2.polylines(written, [np.column_stack([xs * s, ys * s]).round().astype(np.int32)], False, int(paper * 0.25),
+                  thickness=max(2, round(0.4 * s)))  # fmt: skip
+    assert margin(written) >= limit
