@@ -265,7 +265,8 @@ def _stands_out(
     if not paper.size:
         return True
     grain = float(np.percentile(paper, settings.margin_noise_percentile))
-    return float(np.median(dark[labels == piece])) - grain >= settings.margin_local_contrast
+    own = (slice(y, y + h), slice(x, x + w))  # the piece's own box: the whole margin's labels are large
+    return float(np.median(dark[own][labels[own] == piece])) - grain >= settings.margin_local_contrast
 
 
 def _margin_ink(canon: CanonicalPage, alignment: Alignment, ink_density: float, settings: ReaderSettings) -> float:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 from helpers import clean_canonical, run, stored_tally
 
 from scanner import templatefile
@@ -64,6 +66,18 @@ def test_clean_pages_are_not_held(tmp_path: Path) -> None:
 def _clean_canonical(tmp_path: Path) -> tuple[CanonicalPage, Alignment]:
     """A clean simulated page in template coordinates, with its alignment."""
     return clean_canonical(*_stack(tmp_path))
+
+
+def _margin_ink_of(canon: CanonicalPage, alignment: Alignment) -> Callable[[np.ndarray], float]:
+    """Margin ink (mm²) that the page's pixels, replaced by the given ones, measure."""
+    from scanner.pageink import measure_page_ink
+    from scanner.settings import DEFAULT_READER
+
+    def margin(pixels: np.ndarray) -> float:
+        page = CanonicalPage(pixels, canon.px_per_mm, canon.paper, canon.ink)
+        return measure_page_ink(page, alignment, DEFAULT_READER).margin_ink_mm2
+
+    return margin
 
 
 def test_a_wavy_line_through_a_name_is_a_strike_and_copier_speckle_is_not(tmp_path: Path) -> None:
@@ -127,17 +141,12 @@ def test_margin_writing_is_pen_lines_not_the_dark_ends_of_a_streak(tmp_path: Pat
     import cv2
     import numpy as np
 
-    from scanner.pageink import measure_page_ink
-    from scanner.settings import DEFAULT_READER, DEFAULT_THRESHOLDS
+    from scanner.settings import DEFAULT_THRESHOLDS
 
     canon, alignment = _clean_canonical(tmp_path)
     s, paper = canon.px_per_mm, int(np.percentile(canon.pixels, 90))
     limit = DEFAULT_THRESHOLDS.margin_ink_min_mm2
-
-    def margin(pixels: np.ndarray) -> float:
-        return measure_page_ink(
-            type(canon)(pixels, s, canon.paper, canon.ink), alignment, DEFAULT_READER
-        ).margin_ink_mm2
+    margin = _margin_ink_of(canon, alignment)
 
     assert margin(canon.pixels) < limit
     below = max(r.name_rect.y_mm + r.name_rect.h_mm for r in alignment.page.rows) + 25.0
@@ -185,17 +194,12 @@ def test_a_copiers_dark_mottle_in_the_margin_is_not_writing_and_a_word_in_it_is(
     import cv2
     import numpy as np
 
-    from scanner.pageink import measure_page_ink
-    from scanner.settings import DEFAULT_READER, DEFAULT_THRESHOLDS
+    from scanner.settings import DEFAULT_THRESHOLDS
 
     canon, alignment = _clean_canonical(tmp_path)
     s, paper = canon.px_per_mm, float(np.percentile(canon.pixels, 90))
     limit = DEFAULT_THRESHOLDS.margin_ink_min_mm2
-
-    def margin(pixels: np.ndarray) -> float:
-        return measure_page_ink(
-            type(canon)(pixels, s, canon.paper, canon.ink), alignment, DEFAULT_READER
-        ).margin_ink_mm2
+    margin = _margin_ink_of(canon, alignment)
 
     # below the table, a 50 x 40 mm patch of toner grain whose darkest grains pass the ink cut
     below = max(r.name_rect.y_mm + r.name_rect.h_mm for r in alignment.page.rows) + 20.0
