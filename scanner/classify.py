@@ -128,7 +128,7 @@ def _halo(box: BoxScore) -> float:
     return (box.faint - box.fill) / max(box.fill, 0.01)
 
 
-def _density(box: BoxScore) -> float:
+def _inked_darkness(box: BoxScore) -> float:
     """Mean darkness of the box's inked share: how much ink a pen lays where it draws."""
     return box.darkness / max(box.faint, 0.001)
 
@@ -153,7 +153,7 @@ def is_ghost(box: BoxScore, marks: tuple[BoxScore, ...], thresholds: Thresholds)
     # (only against a pen that draws crisp lines: pencil is grey all through, its halo is noise)
     smear = _halo(box) / max(usual, thresholds.pen_halo_floor) if usual <= thresholds.pen_halo_crisp else 0.0
     broken = box.pieces - float(np.median([m.pieces for m in others]))
-    thinner = _density(box) / max(float(np.median([_density(m) for m in others])), 1e-6)
+    thinner = _inked_darkness(box) / max(float(np.median([_inked_darkness(m) for m in others])), 1e-6)
     return (
         lighter < thresholds.ghost_peak_ratio
         or thinner < thresholds.ghost_density_ratio

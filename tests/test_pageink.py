@@ -80,9 +80,20 @@ def _margin_ink_of(canon: CanonicalPage, alignment: Alignment) -> Callable[[np.n
     return margin
 
 
+def _written(pixels: np.ndarray, x_mm: float, y_mm: float, s: float, paper: float) -> np.ndarray:
+    """``pixels`` with a handwritten word from (x_mm, y_mm): pen lines 3 mm tall over 35 mm."""
+    import cv2
+
+    out = pixels.copy()
+    xs = np.arange(x_mm, x_mm + 35.0, 1.2)
+    ys = y_mm + np.where(np.arange(len(xs)) % 2 == 0, 0.0, 3.0)
+    points = np.column_stack([xs * s, ys * s]).round().astype(np.int32)
+    cv2.polylines(out, [points], False, int(paper * 0.25), thickness=max(2, round(0.4 * s)))
+    return out
+
+
 def test_a_wavy_line_through_a_name_is_a_strike_and_copier_speckle_is_not(tmp_path: Path) -> None:
     import cv2
-    import numpy as np
 
     from scanner.pageink import measure_page_ink
     from scanner.settings import DEFAULT_READER, DEFAULT_THRESHOLDS
@@ -114,7 +125,6 @@ def test_a_wavy_line_through_a_name_is_a_strike_and_copier_speckle_is_not(tmp_pa
 
 
 def test_printed_rules_broken_into_dashes_are_measured(tmp_path: Path) -> None:
-    import numpy as np
 
     from scanner.pageink import measure_page_ink
     from scanner.settings import DEFAULT_READER
@@ -138,8 +148,6 @@ def test_printed_rules_broken_into_dashes_are_measured(tmp_path: Path) -> None:
 
 
 def test_margin_writing_is_pen_lines_not_the_dark_ends_of_a_streak(tmp_path: Path) -> None:
-    import cv2
-    import numpy as np
 
     from scanner.settings import DEFAULT_THRESHOLDS
 
@@ -161,17 +169,11 @@ def test_margin_writing_is_pen_lines_not_the_dark_ends_of_a_streak(tmp_path: Pat
         lined *= np.clip(1.0 - 0.4 * across**6, 0, 1)[None, :]
         assert margin(lined.clip(0, 255).astype(np.uint8)) < limit, (base, ends, power)
     # a word written below the table: pen lines, a few mm tall
-    written = canon.pixels.copy()
-    xs = np.arange(60.0, 95.0, 1.2)
-    ys = below + 5 + np.where(np.arange(len(xs)) % 2 == 0, 0.0, 3.0)
-    cv2.polylines(written, [np.column_stack([xs * s, ys * s]).round().astype(np.int32)], False, int(paper * 0.25),
-                  thickness=max(2, round(0.4 * s)))  # fmt: skip
-    assert margin(written) >= limit
+    assert margin(_written(canon.pixels, 60.0, below + 5, s, paper)) >= limit
 
 
 def test_a_line_through_a_name_drawn_on_to_the_sheets_edge_is_a_strike(tmp_path: Path) -> None:
     import cv2
-    import numpy as np
 
     from scanner.pageink import measure_page_ink
     from scanner.settings import DEFAULT_READER, DEFAULT_THRESHOLDS
@@ -192,7 +194,6 @@ def test_a_line_through_a_name_drawn_on_to_the_sheets_edge_is_a_strike(tmp_path:
 
 def test_a_copiers_dark_mottle_in_the_margin_is_not_writing_and_a_word_in_it_is(tmp_path: Path) -> None:
     import cv2
-    import numpy as np
 
     from scanner.settings import DEFAULT_THRESHOLDS
 
@@ -212,9 +213,4 @@ def test_a_copiers_dark_mottle_in_the_margin_is_not_writing_and_a_word_in_it_is(
     mottled_u8 = mottled.clip(0, 255).astype(np.uint8)
     assert margin(mottled_u8) < limit
     # a word written across the mottle: pen lines far darker than the grain round them
-    written = mottled_u8.copy()
-    xs = np.arange(65.0, 100.0, 1.2)
-    ys = below + 15 + np.where(np.arange(len(xs)) % 2 == 0, 0.0, 3.0)
-    cv2.polylines(written, [np.column_stack([xs * s, ys * s]).round().astype(np.int32)], False, int(paper * 0.25),
-                  thickness=max(2, round(0.4 * s)))  # fmt: skip
-    assert margin(written) >= limit
+    assert margin(_written(mottled_u8, 65.0, below + 15, s, paper)) >= limit
