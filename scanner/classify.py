@@ -162,6 +162,72 @@ def is_ghost(box: BoxScore, marks: tuple[BoxScore, ...], thresholds: Thresholds)
     )
 
 
+def voter_lines(rows: tuple[RowScores, ...], thresholds: Thresholds) -> tuple[BoxScore, ...]:
+    """The page's lone lines as the voter draws them, light ones included: what
+    :func:`light_mark` compares with.
+
+    A row with one box marked gives that box (not one blacked out); a row with none gives its
+    box of most line ink when that ink reaches like a line (``marginal_stroke`` over
+    ``line_span_mm``): a dry pen's marks fall short of a certain mark on every row alike.
+    """
+    lines = list(pen_marks(rows, thresholds))
+    for r in rows:
+        if any(is_marked(b, thresholds) for b in r.boxes):
+            continue
+        best = max(r.boxes, key=lambda b: b.stroke)
+        if best.stroke >= thresholds.marginal_stroke and best.span_mm >= thresholds.line_span_mm:
+            lines.append(best)
+    return tuple(lines)
+
+
+def light_mark(row: RowScores, lines: tuple[BoxScore, ...], thresholds: Thresholds, bilevel: bool) -> BoxScore | None:
+    """The box of a row with no mark that holds a light line like the voter's others, if one does.
+
+    A dry ballpoint or a light pencil draws every mark of the ballot below a certain mark's line
+    ink; a doubt is lighter than the voter's own usual, or thinner, or in more pieces.  So the
+    box's line must reach like a line, its core be plainly visible and, with its density, close to
+    the median of the voter's other lines (``lines``, from :func:`voter_lines`), and everything
+    else in the row, the box's own cell included, be as bare as a blank row's.  Not on 1-bit
+    scans, where every line is black.
+    """
+    if bilevel or not row.boxes:
+        return None
+    box = max(row.boxes, key=lambda b: b.stroke)
+    if (
+        box.stroke < thresholds.marginal_stroke
+        or box.span_mm < thresholds.line_span_mm
+        or box.peak < thresholds.light_min_peak
+    ):
+        return None
+    others = [m for m in lines if m is not box]
+    if len(others) < thresholds.pen_min_marks or box.outside_faint >= thresholds.outside_trace:
+        return None
+    peak = box.peak / max(float(np.median([m.peak for m in others])), 1e-6)
+    density = _inked_darkness(box) / max(float(np.median([_inked_darkness(m) for m in others])), 1e-6)
+    pieces = box.pieces - float(np.median([m.pieces for m in others]))
+    if (
+        peak < thresholds.light_peak_ratio
+        or density < thresholds.light_density_ratio
+        or pieces > thresholds.light_pieces_excess
+    ):
+        return None
+    floor = min(b.faint for b in row.boxes)
+    edge_floor = min(b.edge for b in row.boxes)
+    # (a light pen's erasure can leave nothing at the faint cut, but a core darker than a bare box's)
+    peak_floor = min(b.peak for b in row.boxes if b is not box)
+    bare = all(
+        b.peak - peak_floor < thresholds.light_rest_peak
+        and b.stroke == 0
+        and b.faint - floor < thresholds.faint_trace
+        and b.outside_faint < thresholds.outside_trace
+        and b.edge - edge_floor < thresholds.edge_trace
+        and b.ring < thresholds.ring_beside
+        for b in row.boxes
+        if b is not box
+    )
+    return box if bare else None
+
+
 def loop_mark(row: RowScores, marked: list[BoxScore], thresholds: Thresholds, bilevel: bool) -> BoxScore | None:
     """The box of a row with no mark that a closed loop is drawn round, if exactly one is.
 
@@ -183,9 +249,10 @@ def classify_row(
     bilevel: bool = False,
     background: tuple[BoxScore, ...] | None = None,
     marks: tuple[BoxScore, ...] = (),
+    lines: tuple[BoxScore, ...] = (),
 ) -> RowDecision:
     """One row's decision; ``background`` is the page's :func:`column_background`, ``marks`` its
-    :func:`pen_marks`, if known.
+    :func:`pen_marks`, ``lines`` its :func:`voter_lines`, if known.
 
     >>> from scanner.model import BoxScore
     >>> box = lambda level, fill, stroke: BoxScore(level, fill, fill, fill, 0.0, 0.0, 0.0, stroke, 5.0)
@@ -205,6 +272,9 @@ def classify_row(
     loop = loop_mark(row, marked, thresholds, bilevel)
     if loop is not None:
         marked = [loop]
+    light = None if marked else light_mark(row, lines, thresholds, bilevel)
+    if light is not None:
+        marked = [light]
     rest = [b for b in row.boxes if b not in marked]
     marginal = [
         b
@@ -322,7 +392,8 @@ def classify_page(
     """
     background = column_background(rows, thresholds)
     marks = () if bilevel else pen_marks(rows, thresholds)  # 1-bit: every line is black, no smear
-    decisions = tuple(classify_row(r, thresholds, bilevel, background, marks) for r in rows)
+    lines = () if bilevel else voter_lines(rows, thresholds)
+    decisions = tuple(classify_row(r, thresholds, bilevel, background, marks, lines) for r in rows)
     shared = shared_strokes(rows, decisions, thresholds)
     decisions = tuple(
         RowDecision(d.official_index, d.reading, d.level, (*d.reasons, MARK_OUTSIDE))

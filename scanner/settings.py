@@ -150,6 +150,31 @@ class Thresholds:
     ghost_pieces_peak_ratio: float = 0.85
     ghost_density_ratio: float = 0.65
     pen_min_marks: int = 3
+    # A row with no mark whose one inked box holds a light line like the voter's own lines on the
+    # page is that voter's mark (classify.light_mark): a dry ballpoint or a light pencil draws
+    # every mark of a ballot this lightly, while a doubt is lighter than the voter's usual (a
+    # hesitant tick) or thinner and smeared (a ghost).  The box's line ink must reach
+    # ``marginal_stroke`` over ``line_span_mm``; its core (``BoxScore.peak``) at least
+    # ``light_peak_ratio`` of the median of the voter's other lines (lone marks, and lone light
+    # lines like this one, at least ``pen_min_marks`` of them), its inked density at least
+    # ``light_density_ratio`` of theirs, in at most ``light_pieces_excess`` more pieces; every
+    # other box and every cell of the row bare to the blank row's traces; not on 1-bit scans.
+    # bench/accuracy.py's independent office and cheap scans (seeds 196-197, 7,032 clear rows):
+    # light clear marks 0.61-0.71 at the 5th percentile of the peak ratio, 0.83-0.99 at the
+    # median; faint ticks 0.75 at the most (of 11), erasures 0.42 (of 10), dots reach only
+    # 1.5 mm; density ratio of clear marks 0.84-0.97 at the 5th percentile.  The other boxes'
+    # cores (``BoxScore.peak``) must lie within ``light_rest_peak`` of each other: a dry
+    # ballpoint's erased check beside its cross left nothing at the faint cut and a core 0.043
+    # darker than the bare box's; bare boxes beside light marks 0.037 at the 99th percentile.
+    # And the line's core must be plainly visible, ``light_min_peak`` dark at least: the phone
+    # profile's clear marks that its capture faded (less than half their core plainly visible,
+    # doubtful by the simulator's truth) have cores 0.26-0.34 dark; 0.35 keeps 58 of the 104
+    # light clear marks on office, 27 of 88 on phone.
+    light_peak_ratio: float = 0.8
+    light_density_ratio: float = 0.85
+    light_pieces_excess: int = 1
+    light_rest_peak: float = 0.04
+    light_min_peak: float = 0.35
     # A mark whose table cell is itself covered with faint ink (``BoxScore.outside_faint`` at
     # least ``cell_ink_faint``), hardly darker than it (by less than ``cell_ink_contrast`` at
     # the faint cut) and in ``cell_ink_pieces`` pieces or more goes to a person: a photocopy's

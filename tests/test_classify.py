@@ -335,3 +335,43 @@ def test_a_mark_whose_ink_is_thin_over_its_area_unlike_the_voters_goes_to_review
     lighter = replace(erased, darkness=0.25 * 0.62)
     rows = tuple(RowScores(i, (b, _box(1), _box(2))) for i, b in enumerate([*pen, lighter]))
     assert not classify_page(rows, T)[-1].needs_review
+
+
+def _light(level: int, peak: float = 0.45) -> BoxScore:
+    """A dry ballpoint's check as the reader measures one: line ink short of a certain mark's."""
+    return replace(_box(level, fill=0.01, faint=0.08, stroke=0.05, span=3.5), darkness=0.08 * 0.4, peak=peak, pieces=1)
+
+
+def _light_page(*last: BoxScore, rows: int = 6) -> tuple[RowScores, ...]:
+    """``rows`` rows of one voter's light checks (in box 1 or 2), then one row of ``last``."""
+    page = [RowScores(i, (_box(0), *((_light(1), _box(2)) if i % 2 else (_box(1), _light(2))))) for i in range(rows)]
+    return (*page, RowScores(rows, last))
+
+
+def test_a_light_pens_lines_like_the_voters_others_count_and_a_lighter_one_waits() -> None:
+    decisions = classify_page(_light_page(_light(0), _box(1), _box(2)), T)
+    assert not any(d.needs_review for d in decisions)
+    assert [d.level for d in decisions] == [2, 1, 2, 1, 2, 1, 0]
+    # a hesitant tick, lighter than this voter's usual, or too light to be plainly seen at all
+    for peak in (0.33, 0.3):
+        hesitant = classify_page(_light_page(_light(0, peak), _box(1), _box(2)), T)[-1]
+        assert hesitant.needs_review and hesitant.reasons
+    low = tuple(RowScores(r.official_index, tuple(replace(b, peak=0.36) if b.stroke else b for b in r.boxes))
+                for r in _light_page(_light(0, 0.36), _box(1), _box(2)))  # fmt: skip
+    assert not classify_page(low, T)[-1].needs_review  # a pen this light throughout
+    assert classify_page(_light_page(_light(0, 0.36), _box(1), _box(2)), T)[-1].needs_review  # among 0.45s
+
+
+def test_a_light_line_with_anything_else_in_its_row_or_without_a_pen_to_compare_waits() -> None:
+    erased_unseen = replace(_box(2), peak=0.1)  # a light pen's erasure: nothing at the faint cut, a darker core
+    for row in (
+        (_light(0), _box(1, faint=0.01), _box(2)),  # a trace in another box
+        (_light(0), _box(1, outside_faint=0.02), _box(2)),  # ink beside one
+        (replace(_light(0), outside_faint=0.02), _box(1), _box(2)),  # the line runs out of its own box
+        (_light(0), _box(1), erased_unseen),
+        (replace(_light(0), pieces=3), _box(1), _box(2)),  # broken unlike the voter's
+        (replace(_light(0), darkness=0.08 * 0.3), _box(1), _box(2)),  # thinner over its area
+    ):
+        assert classify_page(_light_page(*row), T)[-1].needs_review, row
+    assert classify_page(_light_page(_light(0), _box(1), _box(2), rows=2), T)[-1].needs_review
+    assert classify_page(_light_page(_light(0), _box(1), _box(2)), T, bilevel=True)[-1].needs_review
