@@ -39,7 +39,7 @@ def page_reasons(
         reasons.append(INK_LOST)
     if not code_read:
         reasons.append(PAGE_CODE_UNREAD)
-    if ink.strike_mm >= thresholds.strike_min_mm:
+    if ink.strike_mm >= thresholds.strike_min_mm or ink.gap_line_mm >= thresholds.strike_min_gap_mm:
         reasons.append(STRUCK_OUT_NAME)
     if ink.margin_ink_mm2 >= thresholds.margin_ink_min_mm2:
         reasons.append(WRITING_OUTSIDE)

@@ -23,6 +23,10 @@ class PageInk:
     # 0..1, share of the table's printed horizontal rules missing: a 1-bit scan whose threshold
     # was too dark breaks thin printed lines into dashes, and a light pen's strokes with them
     rule_gaps: float = 0.0
+    # the longest light line through a printed name seen only in the gaps between its words, in
+    # mm, and the official whose name it crosses (see _gap_lines)
+    gap_line_mm: float = 0.0
+    gap_line_row: int | None = None
 
 
 def _darkness(pixels: np.ndarray, ink_density: float, background_px: int) -> np.ndarray:
@@ -99,9 +103,146 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
                     longest, where = length, row.official_index
                     break
                 # else a scanner streak across the whole row, not a pen through the name
+    # a light line the looks above break into pieces shorter than a word, seen where no letter is
+    # printed: in the gaps between words and beside the name
+    gap_reach = _gap_lines(canon, alignment, ink_density, settings)
+    gap_longest = max(gap_reach, default=0.0)
+    gap_where = alignment.page.rows[gap_reach.index(gap_longest)].official_index if gap_longest > 0 else None
     margin = _margin_ink(canon, alignment, ink_density, settings)
     gaps = _rule_gaps(canon, alignment, ink_density, settings)
-    return PageInk(round(longest, 2), where, round(margin, 2), round(gaps, 4))
+    return PageInk(round(longest, 2), where, round(margin, 2), round(gaps, 4), round(gap_longest, 2), gap_where)
+
+
+def _gap_lines(canon: CanonicalPage, alignment: Alignment, ink_density: float, settings: ReaderSettings) -> list[float]:
+    """Per row, the reach (mm, 0 for none) of a thin line through the name seen in the columns no
+    printed letter reaches.
+
+    Printed letters are black; a dry ballpoint's line through them is far lighter, and its pieces
+    between the letters are too short for a strike.  Where no letter is printed (the gaps between
+    words, the paper beside the name), print leaves nothing on one line and a pen line is there in
+    every gap.  Each column clear of print gets the row, within the strike band, where the ink
+    (averaged ``strike_gap_blur_mm`` along the row) is darkest against the paper
+    ``strike_gap_side_mm`` above and below it; a column counts when that stands
+    ``strike_gap_margin`` above the page's usual column (the grain of its paper).  The best
+    straight line through them (slope up to ``strike_gap_slope``, within
+    ``strike_gap_tolerance_mm``) is followed along the clear columns, over at most
+    ``strike_gap_miss_mm`` of clear paper off it at a time; it must lie in ``strike_gap_share`` of
+    the clear columns it passes, and in ``strike_gap_cover_mm`` of them in all.  A line that is
+    also there in the bare paper between the row's boxes and in both margins
+    (``strike_streak_share`` of each) is a scanner's streak across the sheet, not a pen.
+    """
+    s = canon.px_per_mm
+    background = int(settings.background_mm * s) | 1
+    inset = settings.cell_inset_mm + 0.4
+    clear = max(int(round(settings.strike_gap_print_clear_mm * s)), 1) | 1
+    blur = max(int(round(settings.strike_gap_blur_mm * s)), 1) | 1
+    side = max(int(round(settings.strike_gap_side_mm * s)), 1)
+    thin = max(int(round(settings.strike_gap_side_mm * s / 2)), 1) | 1
+    left_edge, right_edge = _table_edges(alignment)
+    margins = (
+        [(settings.margin_edge_mm, left_edge - 1.5)],
+        [(right_edge + 1.5, alignment.template.page_width_mm - settings.margin_edge_mm)],
+    )
+    found = []
+    for row in alignment.page.rows:
+        r = row.name_rect
+        y0, y1 = int((r.y_mm + inset) * s), int((r.y_mm + r.h_mm - inset) * s)
+        x0, x1 = int((r.x_mm + inset) * s), int((r.x_mm + r.w_mm - inset) * s)
+        # the row across the whole sheet; a scanner's white streak, thinner than a pen line, is
+        # no paper (taken as such, it makes the paper beside it look inked)
+        strip = cv2.morphologyEx(canon.pixels[y0:y1], cv2.MORPH_OPEN, np.ones((thin, 1), np.uint8))
+        dark = _darkness(strip, ink_density, background)
+        printed = cv2.dilate(
+            (dark >= settings.strike_gap_print_darkness).astype(np.uint8), np.ones((clear, clear), np.uint8)
+        )
+        free = 1.0 - printed.astype(np.float32)
+        # the ink along the row, from the paper only (letters would darken a gap beside them)
+        share = cv2.blur(free, (blur, 1))
+        along = np.where(share > 0.3, cv2.blur(dark * free, (blur, 1)) / np.maximum(share, 1e-6), 0.0)
+        above, below = np.zeros_like(along), np.zeros_like(along)
+        above[side:], below[:-side] = along[:-side], along[side:]
+        contrast = along - np.maximum(above, below)
+        band = slice(
+            int((settings.strike_band_inset_mm - inset) * s), int((r.h_mm - settings.strike_band_inset_mm - inset) * s)
+        )
+        looked = contrast[band]
+        open_cols = np.nonzero(free[band].min(axis=0) > 0)[0]
+        found.append((row, looked, open_cols[(open_cols >= x0) & (open_cols < x1)]))
+    # the usual darkest point of a clear column of the names: the paper's grain (the page's, when
+    # a line through most of a row's clear columns raises the row's own)
+    usual = [float(np.median(looked.max(axis=0)[cols])) if len(cols) else None for _, looked, cols in found]
+    page_usual = float(np.median([u for u in usual if u is not None] or [0.0]))
+    lines = []
+    for (row, looked, cols), u in zip(found, usual, strict=True):
+        at = min(page_usual if u is None else u, page_usual) + settings.strike_gap_margin
+        reach, slope, offset = _follow_gap_line(looked.argmax(axis=0), looked.max(axis=0), cols, at, s, settings)
+        between = _bare_spans(row, settings.cell_inset_mm + settings.strike_streak_clear_mm)
+        if reach > 0 and all(
+            _line_there(looked, spans, slope, offset, at, s, settings) for spans in (between, *margins)
+        ):
+            reach = 0.0  # a streak across the sheet
+        lines.append(reach)
+    return lines
+
+
+def _line_there(
+    looked: np.ndarray, spans: list[tuple[float, float]], slope: float, offset: float, at: float, s: float,
+    settings: ReaderSettings,
+) -> bool:  # fmt: skip
+    """Whether a line (y = slope * x + offset, pixels of ``looked``) carries on over the x ranges
+    ``spans`` (mm): standing ``at`` or more out of the paper, within the tolerance, over
+    ``strike_streak_share`` of their columns."""
+    cols = np.concatenate([np.arange(int(a * s), int(b * s)) for a, b in spans if b > a] or [np.zeros(0, int)])
+    cols = cols[(cols >= 0) & (cols < looked.shape[1])]
+    if not len(cols):
+        return False
+    reach = max(int(round(settings.strike_gap_tolerance_mm * s)), 1)
+    hit = 0
+    for col, y in zip(cols.tolist(), np.round(slope * cols + offset).astype(int).tolist(), strict=True):
+        top, bottom = max(y - reach, 0), min(y + reach + 1, looked.shape[0])
+        hit += bottom > top and float(looked[top:bottom, col].max()) >= at
+    return hit >= settings.strike_streak_share * len(cols)
+
+
+def _follow_gap_line(
+    ys: np.ndarray, values: np.ndarray, clear: np.ndarray, at: float, s: float, settings: ReaderSettings
+) -> tuple[float, float, float]:
+    """The longest run of one straight line through a row's clear columns (see :func:`_gap_lines`):
+    its reach (mm, 0 when it is no strike), slope and offset (pixels)."""
+    inked = clear[values[clear] >= at] if len(clear) else clear
+    if len(inked) < 3:
+        return 0.0, 0.0, 0.0
+    x, y = inked.astype(np.float32), ys[inked].astype(np.float32)
+    tolerance = settings.strike_gap_tolerance_mm * s
+    best, fit = np.zeros(len(inked), bool), (0.0, 0.0)
+    for slope in np.linspace(-settings.strike_gap_slope, settings.strike_gap_slope, 25):
+        offset = y - slope * x
+        for level in np.unique(np.round(offset)):
+            on = np.abs(offset - level) <= tolerance
+            if on.sum() > best.sum():
+                best, fit = on, (float(slope), float(level))
+    on_line = np.zeros(int(clear.max()) + 1, bool)
+    on_line[inked[best]] = True
+    # follow it along the clear columns (where letters are printed the line is hidden under them),
+    # over at most ``miss`` clear columns off it at a time
+    miss = max(int(round(settings.strike_gap_miss_mm * s)), 1)
+    runs: list[tuple[int, int, int]] = []  # (columns on the line, first, last)
+    count, first, last, off = 0, -1, -1, 0
+    for col in clear.tolist():
+        if on_line[col]:
+            count, first, last, off = (count + 1, first if count else col, col, 0)
+        elif count:
+            off += 1
+            if off > miss:
+                runs.append((count, first, last))
+                count, off = 0, 0
+    if count:
+        runs.append((count, first, last))
+    count, first, last = max(runs, key=lambda run: (run[2] - run[1], run[0]))
+    passed = int(np.count_nonzero((clear >= first) & (clear <= last)))
+    if count / s < settings.strike_gap_cover_mm or count < settings.strike_gap_share * passed:
+        return 0.0, 0.0, 0.0
+    return (last - first) / s, fit[0], fit[1]
 
 
 def _bare_spans(row: BallotRow, clear_mm: float) -> list[tuple[float, float]]:

@@ -91,7 +91,7 @@ def _read_prepared(page: PageImage, ctx: ReadContext, media_type: str, image: by
         bilevel=page.bilevel,
         marks_used=alignment.marks_used,
         page_reasons=reasons,
-        strike_mm=ink.strike_mm,
+        strike_mm=max(ink.strike_mm, ink.gap_line_mm),
         margin_ink_mm2=ink.margin_ink_mm2,
         homography=tuple(float(v) for v in alignment.homography.ravel()),
         image_media_type=media_type,

@@ -203,6 +203,10 @@ class Thresholds:
     # and bench/accuracy.py (2,240 sheets): struck names measure 29.5 mm (a grainy pencil line)
     # to 60.7 mm; clean pages at most 14.7 mm (bold letters run together on a photocopy).
     strike_min_mm: float = 20.0
+    # ... and so does a light line seen through the gaps between a name's words
+    # (``ReaderSettings.strike_gap_*``) over this reach: the gaps show it only where no letter
+    # hides it, so less than its drawn length (the phone photo's light strike: 18.7 mm).
+    strike_min_gap_mm: float = 12.0
     # This much handwriting-sized ink in the margins (mm²) flags the page for review.
     # Provisional, from bench/accuracy.py.
     margin_ink_min_mm2: float = 3.0
@@ -370,6 +374,33 @@ class ReaderSettings:
     # ... or is this many times as dark as that paper: a faint streak on clean paper, after
     # load.even_out_lines has lifted most of it (0.1 over 0.03).
     strike_streak_ratio: float = 1.6
+    # A light line through a name (a dry ballpoint's, darkness 0.15-0.25 on a phone photo whose
+    # grain reaches 0.11) breaks into pieces of 8.5 mm or less at every cut above the grain, and
+    # closing wider gaps joins printed letters.  It is also looked for where no letter is printed
+    # (pageink._gap_lines): columns of the name cell clear of print (darker than
+    # ``strike_gap_print_darkness``, and ``strike_gap_print_clear_mm`` round it) get the row where
+    # the ink, averaged ``strike_gap_blur_mm`` along, stands out most of the paper
+    # ``strike_gap_side_mm`` above and below; columns ``strike_gap_margin`` above the page's usual
+    # count; one straight line through them (slope up to ``strike_gap_slope``, within
+    # ``strike_gap_tolerance_mm``), followed over at most ``strike_gap_miss_mm`` of clear paper off
+    # it, must lie in ``strike_gap_share`` of the clear columns it passes and in
+    # ``strike_gap_cover_mm`` of them in all; its reach is then a strike's length, against
+    # ``Thresholds.strike_min_gap_mm``.  bench/accuracy.py's independent scans (seeds 196 on): the
+    # light strike on a phone photo that every other look missed reaches 18.7 mm, in every clear
+    # column it passes (3.7 mm of them); of 340 clean phone pages none shows such a line, of 340
+    # cheap ones two did (21.7 and 10.5 mm) before scanner streaks were told apart: a white streak
+    # makes the paper beside it look inked (opened away first), a dark one carries on across the
+    # bare paper between the boxes and both margins.
+    strike_gap_print_darkness: float = 0.4
+    strike_gap_print_clear_mm: float = 0.8
+    strike_gap_blur_mm: float = 2.0
+    strike_gap_side_mm: float = 0.8
+    strike_gap_margin: float = 0.04
+    strike_gap_slope: float = 0.12
+    strike_gap_tolerance_mm: float = 0.4
+    strike_gap_miss_mm: float = 0.7
+    strike_gap_share: float = 0.85
+    strike_gap_cover_mm: float = 2.5
     # Ink in the margins counts only in pieces at least this large (mm): dust and toner
     # specks are smaller, a handwritten word larger.
     margin_mark_min_mm: float = 2.0

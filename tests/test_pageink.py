@@ -214,3 +214,43 @@ def test_a_copiers_dark_mottle_in_the_margin_is_not_writing_and_a_word_in_it_is(
     assert margin(mottled_u8) < limit
     # a word written across the mottle: pen lines far darker than the grain round them
     assert margin(_written(mottled_u8, 65.0, below + 15, s, paper)) >= limit
+
+
+def test_a_light_line_through_a_name_on_a_grainy_photo_is_a_strike_the_grain_is_not(tmp_path: Path) -> None:
+    """A dry ballpoint's line, far lighter than the printed letters and hardly darker than a phone
+    photo's grain, breaks into pieces too short for a strike; the gaps between the words show it."""
+    import cv2
+
+    from scanner.classify import STRUCK_OUT_NAME, page_reasons
+    from scanner.pageink import measure_page_ink
+    from scanner.settings import DEFAULT_READER, DEFAULT_THRESHOLDS
+
+    canon, alignment = _clean_canonical(tmp_path)
+    s, paper = canon.px_per_mm, float(np.percentile(canon.pixels, 90))
+    rng = np.random.default_rng(11)
+    grain = cv2.GaussianBlur(rng.normal(0.0, 1.0, canon.pixels.shape).astype(np.float32), (0, 0), 0.6)
+    grainy = np.clip(canon.pixels.astype(np.float32) - 0.07 * paper * grain / grain.std(), 0, 255)
+
+    def ink_of(pixels: np.ndarray):  # type: ignore[no-untyped-def]
+        return measure_page_ink(
+            type(canon)(pixels.astype(np.uint8), s, canon.paper, canon.ink), alignment, DEFAULT_READER
+        )
+
+    plain = ink_of(grainy)
+    assert not page_reasons(plain, True, DEFAULT_THRESHOLDS)
+    name = alignment.page.rows[7].name_rect
+    y = round((name.y_mm + name.h_mm / 2 + 0.3) * s)
+    line = np.zeros_like(grainy)
+    cv2.line(
+        line, (round((name.x_mm + 1.5) * s), y), (round((name.x_mm + 30) * s), y - 2), 1.0, max(2, round(0.35 * s))
+    )
+    # broken where the pen skipped, 0.2 dark against the printed black's 1
+    skips = cv2.resize(
+        (rng.random((1, 400)) > 0.15).astype(np.float32),
+        (line.shape[1], line.shape[0]),
+        interpolation=cv2.INTER_NEAREST,
+    )
+    struck = ink_of(grainy - line * skips * 0.2 * (paper - canon.ink))
+    assert struck.strike_mm < DEFAULT_THRESHOLDS.strike_min_mm  # too light for the line looks
+    assert STRUCK_OUT_NAME in page_reasons(struck, True, DEFAULT_THRESHOLDS)
+    assert struck.gap_line_row == alignment.page.rows[7].official_index
