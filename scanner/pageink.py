@@ -5,6 +5,7 @@ Raw measurements only; :mod:`scanner.classify` decides what they mean.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -103,9 +104,16 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
                     longest, where = length, row.official_index
                     break
                 # else a scanner streak across the whole row, not a pen through the name
+
     # a light line the looks above break into pieces shorter than a word, seen where no letter is
     # printed: in the gaps between words and beside the name
-    gap_reach = _gap_lines(canon, alignment, ink_density, settings)
+    def streak(row: BallotRow, xs: np.ndarray, ys: np.ndarray) -> bool:
+        r = row.name_rect
+        top = max(r.y_mm - settings.strike_streak_reach_mm, 0.0)
+        around = canon.pixels[int(top * s) : int((r.y_mm + r.h_mm + settings.strike_streak_reach_mm) * s)]
+        return _runs_on(_darkness(around, ink_density, background), top, row, rules, margins, xs, ys, s, settings)
+
+    gap_reach = _gap_lines(canon, alignment, ink_density, settings, streak)
     gap_longest = max(gap_reach, default=0.0)
     gap_where = alignment.page.rows[gap_reach.index(gap_longest)].official_index if gap_longest > 0 else None
     margin = _margin_ink(canon, alignment, ink_density, settings)
@@ -113,7 +121,10 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
     return PageInk(round(longest, 2), where, round(margin, 2), round(gaps, 4), round(gap_longest, 2), gap_where)
 
 
-def _gap_lines(canon: CanonicalPage, alignment: Alignment, ink_density: float, settings: ReaderSettings) -> list[float]:
+def _gap_lines(
+    canon: CanonicalPage, alignment: Alignment, ink_density: float, settings: ReaderSettings,
+    streak: Callable[[BallotRow, np.ndarray, np.ndarray], bool],
+) -> list[float]:  # fmt: skip
     """Per row, the reach (mm, 0 for none) of a thin line through the name seen in the columns no
     printed letter reaches.
 
@@ -129,15 +140,19 @@ def _gap_lines(canon: CanonicalPage, alignment: Alignment, ink_density: float, s
     ``strike_gap_miss_mm`` of clear paper off it at a time; it must lie in ``strike_gap_share`` of
     the clear columns it passes, and in ``strike_gap_cover_mm`` of them in all.  A line that is
     also there in the bare paper between the row's boxes and in both margins
-    (``strike_streak_share`` of each) is a scanner's streak across the sheet, not a pen.
+    (``strike_streak_share`` of each), or that ``streak`` (given the row and the line's points,
+    mm) finds carrying on across the sheet, is a scanner's streak or a crease, not a pen.
     """
     s = canon.px_per_mm
-    background = int(settings.background_mm * s) | 1
+    # (paper from farther round than for the other looks: a roller's grey patch as tall as that
+    # window would be its own paper in the middle, leaving its edges as two lines)
+    background = int(settings.strike_gap_background_mm * s) | 1
     inset = settings.cell_inset_mm + 0.4
     clear = max(int(round(settings.strike_gap_print_clear_mm * s)), 1) | 1
     blur = max(int(round(settings.strike_gap_blur_mm * s)), 1) | 1
     side = max(int(round(settings.strike_gap_side_mm * s)), 1)
     thin = max(int(round(settings.strike_gap_side_mm * s / 2)), 1) | 1
+    tops: dict[int, int] = {}
     left_edge, right_edge = _table_edges(alignment)
     margins = (
         [(settings.margin_edge_mm, left_edge - 1.5)],
@@ -168,6 +183,7 @@ def _gap_lines(canon: CanonicalPage, alignment: Alignment, ink_density: float, s
         looked = contrast[band]
         open_cols = np.nonzero(free[band].min(axis=0) > 0)[0]
         found.append((row, looked, open_cols[(open_cols >= x0) & (open_cols < x1)]))
+        tops[row.official_index] = y0 + band.start
     # the usual darkest point of a clear column of the names: the paper's grain (the page's, when
     # a line through most of a row's clear columns raises the row's own)
     usual = [float(np.median(looked.max(axis=0)[cols])) if len(cols) else None for _, looked, cols in found]
@@ -175,10 +191,12 @@ def _gap_lines(canon: CanonicalPage, alignment: Alignment, ink_density: float, s
     lines = []
     for (row, looked, cols), u in zip(found, usual, strict=True):
         at = min(page_usual if u is None else u, page_usual) + settings.strike_gap_margin
-        reach, slope, offset = _follow_gap_line(looked.argmax(axis=0), looked.max(axis=0), cols, at, s, settings)
+        ys = looked.argmax(axis=0)
+        reach, slope, offset, on = _follow_gap_line(ys, looked.max(axis=0), cols, at, s, settings)
         between = _bare_spans(row, settings.cell_inset_mm + settings.strike_streak_clear_mm)
-        if reach > 0 and all(
-            _line_there(looked, spans, slope, offset, at, s, settings) for spans in (between, *margins)
+        if reach > 0 and (
+            all(_line_there(looked, spans, slope, offset, at, s, settings) for spans in (between, *margins))
+            or streak(row, on / s, (ys[on] + tops[row.official_index]) / s)
         ):
             reach = 0.0  # a streak across the sheet
         lines.append(reach)
@@ -206,12 +224,12 @@ def _line_there(
 
 def _follow_gap_line(
     ys: np.ndarray, values: np.ndarray, clear: np.ndarray, at: float, s: float, settings: ReaderSettings
-) -> tuple[float, float, float]:
+) -> tuple[float, float, float, np.ndarray]:
     """The longest run of one straight line through a row's clear columns (see :func:`_gap_lines`):
-    its reach (mm, 0 when it is no strike), slope and offset (pixels)."""
+    its reach (mm, 0 when it is no strike), slope and offset (pixels), and the columns on it."""
     inked = clear[values[clear] >= at] if len(clear) else clear
     if len(inked) < 3:
-        return 0.0, 0.0, 0.0
+        return 0.0, 0.0, 0.0, inked[:0]
     x, y = inked.astype(np.float32), ys[inked].astype(np.float32)
     tolerance = settings.strike_gap_tolerance_mm * s
     best, fit = np.zeros(len(inked), bool), (0.0, 0.0)
@@ -241,8 +259,8 @@ def _follow_gap_line(
     count, first, last = max(runs, key=lambda run: (run[2] - run[1], run[0]))
     passed = int(np.count_nonzero((clear >= first) & (clear <= last)))
     if count / s < settings.strike_gap_cover_mm or count < settings.strike_gap_share * passed:
-        return 0.0, 0.0, 0.0
-    return (last - first) / s, fit[0], fit[1]
+        return 0.0, 0.0, 0.0, inked[:0]
+    return (last - first) / s, fit[0], fit[1], inked[best]
 
 
 def _bare_spans(row: BallotRow, clear_mm: float) -> list[tuple[float, float]]:
@@ -288,15 +306,15 @@ def _runs_on(
     ``rules`` are where the printed rules between rows lie (mm): a sloping line extended far
     enough crosses one, which is no streak.
     """
-    slope, offset = np.polyfit(xs_mm, ys_mm, 1) if np.ptp(xs_mm) > 0 else (0.0, float(np.mean(ys_mm)))
     spans = _bare_spans(row, settings.cell_inset_mm + settings.strike_streak_clear_mm) + list(margins)
+    path = _follow_across(strip, strip_top_mm, xs_mm, ys_mm, spans, s, settings)
 
     def darkest(shift_mm: float, over: list[tuple[float, float]] = spans) -> list[float]:
         """Per half millimetre of bare paper across the row (``over``), the darkest ink near the line."""
         found = []
         for start, end in over:
             for x in np.arange(start, end, 0.5):
-                y = slope * x + offset - strip_top_mm + shift_mm
+                y = path(float(x)) - strip_top_mm + shift_mm
                 if any(abs(y + strip_top_mm - rule) < 2 * settings.rule_search_mm for rule in rules):
                     continue
                 top, bottom = int((y - settings.rule_search_mm) * s), int((y + settings.rule_search_mm) * s) + 1
@@ -321,6 +339,48 @@ def _runs_on(
     paper = min((float(np.median(c)) for c in control if c), default=0.0)
     darker = float(np.median(line))
     return darker - paper >= settings.strike_streak_contrast or darker >= settings.strike_streak_ratio * paper
+
+
+def _follow_across(
+    strip: np.ndarray, strip_top_mm: float, xs_mm: np.ndarray, ys_mm: np.ndarray,
+    spans: list[tuple[float, float]], s: float, settings: ReaderSettings,
+) -> Callable[[float], float]:  # fmt: skip
+    """Where (y, mm) a line found at (``xs_mm``, ``ys_mm``) lies at any x of ``spans``, followed out
+    from its ends along the ink it meets.
+
+    A crease or a skewed streak is not quite straight: extended along the slope of a 20 mm piece,
+    it is a millimetre off 100 mm further.  So from each end the line is followed step by step over
+    the spans' columns (every half millimetre), to the darkest point within ``rule_search_mm`` of
+    where it is expected, where that is faint ink at least, starting from the slope of the piece's
+    last ``strike_streak_end_mm`` at that end; the slope follows slowly.
+    """
+    slope, offset = np.polyfit(xs_mm, ys_mm, 1) if np.ptp(xs_mm) > 0 else (0.0, float(np.mean(ys_mm)))
+    grid = sorted({round(float(x), 1) for a, b in spans for x in np.arange(a, b, 0.5)})
+    ends = (float(np.min(xs_mm)), float(np.max(xs_mm)))
+    where: dict[float, float] = {}
+    search = settings.rule_search_mm
+    for outward, start in ((-1, ends[0]), (1, ends[1])):
+        # from the piece's own end: its last stretch sets where and how it leaves the name
+        part = np.abs(xs_mm - start) <= settings.strike_streak_end_mm
+        k, c = np.polyfit(xs_mm[part], ys_mm[part], 1) if np.ptp(xs_mm[part]) > 0 else (slope, offset)
+        x0, y0 = start, k * start + c
+        for x in sorted((x for x in grid if (x - start) * outward > 0), key=lambda x: abs(x - start)):
+            expected = y0 + k * (x - x0)
+            where[x] = expected
+            top, bottom = int((expected - strip_top_mm - search) * s), int((expected - strip_top_mm + search) * s) + 1
+            if top < 0 or bottom > strip.shape[0] or not 0 <= int(x * s) < strip.shape[1]:
+                continue
+            column = strip[top:bottom, int(x * s)]
+            if float(column.max()) >= settings.faint_darkness:
+                found = strip_top_mm + (top + int(column.argmax())) / s
+                if abs(x - x0) >= 1.0:
+                    k = 0.9 * k + 0.1 * (found - y0) / (x - x0)
+                x0, y0 = x, found
+
+    def path(x: float) -> float:
+        return where.get(round(x, 1), slope * x + offset)
+
+    return path
 
 
 def _rule_gaps(canon: CanonicalPage, alignment: Alignment, ink_density: float, settings: ReaderSettings) -> float:

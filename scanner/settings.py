@@ -366,6 +366,10 @@ class ReaderSettings:
     # ... followed this far (mm) above and below the row: a crease across the sheet rises 10 mm
     # over the level columns (the independent simulator's streaky profile).
     strike_streak_reach_mm: float = 20.0
+    # ... and followed out from each end of the piece, along the ink it meets, from the slope of
+    # its last this many mm: a crease bends, and a straight extension of a whole name cell's
+    # piece was off by a millimetre 15 mm further (pageink._follow_across).
+    strike_streak_end_mm: float = 15.0
     # ... and stands out there (the median of its darkest pixels) by ``strike_streak_contrast``
     # from the paper ``strike_streak_control_mm`` above and below: a photocopy's grey speckle
     # shows ink everywhere, and every pen line would otherwise pass for a streak.
@@ -392,6 +396,7 @@ class ReaderSettings:
     # makes the paper beside it look inked (opened away first), a dark one carries on across the
     # bare paper between the boxes and both margins.
     strike_gap_print_darkness: float = 0.4
+    strike_gap_background_mm: float = 6.0
     strike_gap_print_clear_mm: float = 0.8
     strike_gap_blur_mm: float = 2.0
     strike_gap_side_mm: float = 0.8

@@ -254,3 +254,25 @@ def test_a_light_line_through_a_name_on_a_grainy_photo_is_a_strike_the_grain_is_
     assert struck.strike_mm < DEFAULT_THRESHOLDS.strike_min_mm  # too light for the line looks
     assert STRUCK_OUT_NAME in page_reasons(struck, True, DEFAULT_THRESHOLDS)
     assert struck.gap_line_row == alignment.page.rows[7].official_index
+
+
+def test_a_crease_bending_across_the_whole_sheet_is_no_strike(tmp_path: Path) -> None:
+    """A crease or a skewed streak is not quite straight: extended along the slope of the piece seen
+    in a name, it is off its place by the far margin; it is followed along its own ink instead."""
+    import cv2
+
+    from scanner.pageink import measure_page_ink
+    from scanner.settings import DEFAULT_READER, DEFAULT_THRESHOLDS
+
+    canon, alignment = _clean_canonical(tmp_path)
+    s, paper = canon.px_per_mm, int(np.percentile(canon.pixels, 90))
+    name = alignment.page.rows[4].name_rect
+    width = canon.pixels.shape[1] / s
+    xs = np.linspace(0.0, width, 200)
+    # bowed 2.5 mm over the sheet, through the middle of the fifth name
+    ys = name.y_mm + name.h_mm / 2 + 2.5 * ((xs - width * 0.3) / width) ** 2 * 4 - 0.2
+    pixels = canon.pixels.copy()
+    points = np.column_stack([xs * s, ys * s]).round().astype(np.int32)
+    cv2.polylines(pixels, [points], False, int(paper * 0.6), thickness=max(2, round(0.35 * s)))
+    ink = measure_page_ink(type(canon)(pixels, s, canon.paper, canon.ink), alignment, DEFAULT_READER)
+    assert ink.strike_mm < DEFAULT_THRESHOLDS.strike_min_mm and ink.gap_line_mm < DEFAULT_THRESHOLDS.strike_min_gap_mm
