@@ -158,15 +158,14 @@ def _gap_lines(
         [(settings.margin_edge_mm, left_edge - 1.5)],
         [(right_edge + 1.5, alignment.template.page_width_mm - settings.margin_edge_mm)],
     )
-    found = []
-    for row in alignment.page.rows:
-        r = row.name_rect
-        y0, y1 = int((r.y_mm + inset) * s), int((r.y_mm + r.h_mm - inset) * s)
-        x0, x1 = int((r.x_mm + inset) * s), int((r.x_mm + r.w_mm - inset) * s)
-        # the row across the whole sheet; a scanner's white streak, thinner than a pen line, is
-        # no paper (taken as such, it makes the paper beside it look inked)
-        strip = cv2.morphologyEx(canon.pixels[y0:y1], cv2.MORPH_OPEN, np.ones((thin, 1), np.uint8))
-        dark = _darkness(strip, ink_density, background)
+
+    def line_contrast(top: int, bottom: int) -> tuple[np.ndarray, np.ndarray]:
+        """Over the sheet's rows ``top:bottom``: how far the ink, averaged along the row, stands out
+        of the paper above and below it; and where no print is."""
+        # a scanner's white streak, thinner than a pen line, is no paper (taken as such, it makes
+        # the paper beside it look inked)
+        rows = cv2.morphologyEx(canon.pixels[max(top, 0) : bottom], cv2.MORPH_OPEN, np.ones((thin, 1), np.uint8))
+        dark = _darkness(rows, ink_density, background)
         printed = cv2.dilate(
             (dark >= settings.strike_gap_print_darkness).astype(np.uint8), np.ones((clear, clear), np.uint8)
         )
@@ -176,7 +175,14 @@ def _gap_lines(
         along = np.where(share > 0.3, cv2.blur(dark * free, (blur, 1)) / np.maximum(share, 1e-6), 0.0)
         above, below = np.zeros_like(along), np.zeros_like(along)
         above[side:], below[:-side] = along[:-side], along[side:]
-        contrast = along - np.maximum(above, below)
+        return along - np.maximum(above, below), free
+
+    found = []
+    for row in alignment.page.rows:
+        r = row.name_rect
+        y0, y1 = int((r.y_mm + inset) * s), int((r.y_mm + r.h_mm - inset) * s)
+        x0, x1 = int((r.x_mm + inset) * s), int((r.x_mm + r.w_mm - inset) * s)
+        contrast, free = line_contrast(y0, y1)
         band = slice(
             int((settings.strike_band_inset_mm - inset) * s), int((r.h_mm - settings.strike_band_inset_mm - inset) * s)
         )
@@ -194,11 +200,15 @@ def _gap_lines(
         ys = looked.argmax(axis=0)
         reach, slope, offset, on = _follow_gap_line(ys, looked.max(axis=0), cols, at, s, settings)
         between = _bare_spans(row, settings.cell_inset_mm + settings.strike_streak_clear_mm)
-        if reach > 0 and (
-            all(_line_there(looked, spans, slope, offset, at, s, settings) for spans in (between, *margins))
-            or streak(row, on / s, (ys[on] + tops[row.official_index]) / s)
-        ):
-            reach = 0.0  # a streak across the sheet
+        if reach > 0:
+            # looked for over the rows round the row too: a skewed sheet tilts a streak out of the band
+            top = tops[row.official_index]
+            lift = min(int(round(settings.strike_streak_reach_mm * s)), top)
+            around, _ = line_contrast(top - lift, top + looked.shape[0] + lift)
+            if all(
+                _line_there(around, spans, slope, offset + lift, at, s, settings) for spans in (between, *margins)
+            ) or streak(row, on / s, (ys[on] + top) / s):
+                reach = 0.0  # a streak across the sheet
         lines.append(reach)
     return lines
 

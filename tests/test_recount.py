@@ -29,8 +29,9 @@ def test_recount_lists_changes_and_touches_nothing(tmp_path: Path) -> None:
     same = run("recount", "--db", db, "--workers", "2").stdout
     assert "Read 31 stored page(s) again (360 rows) with the current settings: 0 row(s) and 0 page(s)" in same
 
-    # a stricter reader would send some counted rows to review
-    strict = ["--set", "solid_fill=0.2", "--set", "line_stroke=0.3"]
+    # a stricter reader would send some counted rows to review (lines short of a certain mark
+    # still count when they are like the voter's others, unless that rule is made strict too)
+    strict = ["--set", "solid_fill=0.2", "--set", "line_stroke=0.3", "--set", "light_peak_ratio=2"]
     changes_csv = tmp_path / "changes.csv"
     out = run("recount", "--db", db, *strict, "--csv", changes_csv, "--workers", "1").stdout
     changes = list(csv.DictReader(changes_csv.open(encoding="utf-8")))
