@@ -180,7 +180,30 @@ def voter_lines(rows: tuple[RowScores, ...], thresholds: Thresholds) -> tuple[Bo
     return tuple(lines)
 
 
-def light_mark(row: RowScores, lines: tuple[BoxScore, ...], thresholds: Thresholds, bilevel: bool) -> BoxScore | None:
+def fold_floor(row: RowScores) -> float:
+    """The faint ink a row's boxes share that is no voter's: a fold or a copier's grain.
+
+    Both run on through the boxes' cells, so the floor is what every box shows and every cell
+    shows as well.  Ink that sits in the boxes and not round them (two equal erasures beside a
+    mark, say) is the voter's, and is measured from clean paper.
+    """
+    return min(min(b.faint for b in row.boxes), min(b.outside_faint for b in row.boxes))
+
+
+def bare_peak(rows: tuple[RowScores, ...], thresholds: Thresholds) -> float | None:
+    """The core darkness (``BoxScore.peak``) of the page's typical bare box: the median over boxes
+    with no line ink and no trace at the faint cut.  None when there are none."""
+    peaks = [b.peak for r in rows for b in r.boxes if b.stroke == 0 and b.faint < thresholds.faint_trace]
+    return float(np.median(peaks)) if peaks else None
+
+
+def light_mark(
+    row: RowScores,
+    lines: tuple[BoxScore, ...],
+    thresholds: Thresholds,
+    bilevel: bool,
+    paper_peak: float | None = None,
+) -> BoxScore | None:
     """The box of a row with no mark that holds a light line like the voter's others, if one does.
 
     A dry ballpoint or a light pencil draws every mark of the ballot below a certain mark's line
@@ -211,10 +234,13 @@ def light_mark(row: RowScores, lines: tuple[BoxScore, ...], thresholds: Threshol
         or pieces > thresholds.light_pieces_excess
     ):
         return None
-    floor = min(b.faint for b in row.boxes)
+    floor = fold_floor(row)
     edge_floor = min(b.edge for b in row.boxes)
-    # (a light pen's erasure can leave nothing at the faint cut, but a core darker than a bare box's)
+    # (a light pen's erasure can leave nothing at the faint cut, but a core darker than a bare
+    # box's: the page's bare boxes say what bare is, so that two erasures rubbed alike do not)
     peak_floor = min(b.peak for b in row.boxes if b is not box)
+    if paper_peak is not None:
+        peak_floor = min(peak_floor, paper_peak)
     bare = all(
         b.peak - peak_floor < thresholds.light_rest_peak
         and b.stroke == 0
@@ -250,9 +276,11 @@ def classify_row(
     background: tuple[BoxScore, ...] | None = None,
     marks: tuple[BoxScore, ...] = (),
     lines: tuple[BoxScore, ...] = (),
+    paper_peak: float | None = None,
 ) -> RowDecision:
     """One row's decision; ``background`` is the page's :func:`column_background`, ``marks`` its
-    :func:`pen_marks`, ``lines`` its :func:`voter_lines`, if known.
+    :func:`pen_marks`, ``lines`` its :func:`voter_lines`, ``paper_peak`` its :func:`bare_peak`, if
+    known.
 
     >>> from scanner.model import BoxScore
     >>> box = lambda level, fill, stroke: BoxScore(level, fill, fill, fill, 0.0, 0.0, 0.0, stroke, 5.0)
@@ -267,12 +295,12 @@ def classify_row(
         value: float = getattr(b, score)
         return value - getattr(background[b.level], score) if background else value
 
-    floor = min(b.faint for b in row.boxes)  # ink common to every box (a fold) is not a mark
+    floor = fold_floor(row)
     marked = [b for b in row.boxes if is_marked(b, thresholds)]
     loop = loop_mark(row, marked, thresholds, bilevel)
     if loop is not None:
         marked = [loop]
-    light = None if marked else light_mark(row, lines, thresholds, bilevel)
+    light = None if marked else light_mark(row, lines, thresholds, bilevel, paper_peak)
     if light is not None:
         marked = [light]
     rest = [b for b in row.boxes if b not in marked]
@@ -393,7 +421,8 @@ def classify_page(
     background = column_background(rows, thresholds)
     marks = () if bilevel else pen_marks(rows, thresholds)  # 1-bit: every line is black, no smear
     lines = () if bilevel else voter_lines(rows, thresholds)
-    decisions = tuple(classify_row(r, thresholds, bilevel, background, marks, lines) for r in rows)
+    paper_peak = bare_peak(rows, thresholds)
+    decisions = tuple(classify_row(r, thresholds, bilevel, background, marks, lines, paper_peak) for r in rows)
     shared = shared_strokes(rows, decisions, thresholds)
     decisions = tuple(
         RowDecision(d.official_index, d.reading, d.level, (*d.reasons, MARK_OUTSIDE))

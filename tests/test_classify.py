@@ -114,11 +114,17 @@ def test_page_reasons_come_from_page_ink_and_the_code() -> None:
 
 
 def test_ink_common_to_the_whole_row_is_not_a_mark() -> None:
-    fold = _row(_box(0, faint=0.12), _box(1, faint=0.118), _box(2, faint=0.121))
-    d = classify_row(fold, T)
-    assert (d.reading, d.needs_review) == (Reading.BLANK, False)
+    inside = _row(_box(0, faint=0.12), _box(1, faint=0.118), _box(2, faint=0.121))
+    assert FAINT_MARK in classify_row(inside, T).reasons  # three boxes rubbed alike, the cells clean
+    # a fold runs on through the cells round the boxes, the marked one's too
     marked = _row(_cross(0), _box(1, faint=0.12), _box(2, faint=0.12))
-    assert classify_row(marked, T).level == 0 and not classify_row(marked, T).needs_review
+    folded = RowScores(0, tuple(replace(b, outside_faint=0.12) for b in marked.boxes))
+    assert classify_row(folded, T).level == 0 and not classify_row(folded, T).needs_review
+    # ink in the boxes alone is the voter's, however evenly two of them carry it
+    d = classify_row(marked, T)
+    assert (d.level, d.reasons) == (0, (FAINT_MARK,))
+    half = RowScores(0, tuple(replace(b, outside_faint=0.05) for b in marked.boxes))
+    assert classify_row(half, T).needs_review  # the cells show less of it than the boxes
 
 
 def test_a_mark_beside_an_unmarked_box_goes_to_review() -> None:
@@ -366,9 +372,11 @@ def test_a_light_line_with_anything_else_in_its_row_or_without_a_pen_to_compare_
     erased_unseen = replace(_box(2), peak=0.1)  # a light pen's erasure: nothing at the faint cut, a darker core
     for row in (
         (_light(0), _box(1, faint=0.01), _box(2)),  # a trace in another box
+        (_light(0), _box(1, faint=0.05), _box(2, faint=0.05)),  # ... or the same trace in both
         (_light(0), _box(1, outside_faint=0.02), _box(2)),  # ink beside one
         (replace(_light(0), outside_faint=0.02), _box(1), _box(2)),  # the line runs out of its own box
         (_light(0), _box(1), erased_unseen),
+        (_light(0), replace(_box(1), peak=0.1), erased_unseen),  # two such erasures alike
         (replace(_light(0), pieces=3), _box(1), _box(2)),  # broken unlike the voter's
         (replace(_light(0), darkness=0.08 * 0.3), _box(1), _box(2)),  # thinner over its area
     ):

@@ -119,3 +119,36 @@ def test_one_line_drawn_from_a_box_into_the_next_rows_is_not_two_votes(tmp_path:
     assert scores[2].boxes[1].over_rule >= T.over_rule_min and scores[3].boxes[1].over_rule >= T.over_rule_min
     decisions = classify_page(scores, replace(T, blank_to_review=False))
     assert all(decisions[i].needs_review for i in (2, 3)), decisions[2:4]
+
+
+def _cross_in(pixels: np.ndarray, box, s: float, ink: int, pen_mm: float) -> None:  # type: ignore[no-untyped-def]
+    """A cross drawn corner to corner inside ``box``."""
+    pen = max(2, round(pen_mm * s))
+    for (x0, y0), (x1, y1) in (((0.8, 0.8), (6.2, 6.2)), ((6.2, 0.8), (0.8, 6.2))):
+        start = (round((box.x_mm + x0) * s), round((box.y_mm + y0) * s))
+        cv2.line(pixels, start, (round((box.x_mm + x1) * s), round((box.y_mm + y1) * s)), ink, pen, cv2.LINE_AA)
+
+
+def test_two_boxes_rubbed_alike_beside_a_mark_go_to_review_and_a_fold_across_the_row_does_not(
+    tmp_path: Path,
+) -> None:
+    from scanner.classify import classify_page
+
+    canon, alignment, paper = _page(tmp_path)
+    s = canon.px_per_mm
+    pixels = canon.pixels.copy()
+    rows = alignment.page.rows
+    # a bold cross, and the ghosts of two crosses rubbed out to the same grey beside it
+    _cross_in(pixels, rows[2].boxes[1], s, int(paper * 0.3), 1.2)
+    for level in (0, 2):
+        _cross_in(pixels, rows[2].boxes[level], s, int(paper * 0.8), 0.6)
+    # a plain cross on a row a fold's shadow runs across, the whole width of the sheet
+    _cross_in(pixels, rows[6].boxes[0], s, int(paper * 0.3), 0.5)
+    ys = np.arange(pixels.shape[0], dtype=np.float32)
+    fold_y = rows[6].boxes[0].cy_mm * s
+    shade = 1.0 - 0.12 * np.exp(-(((ys - fold_y) / (3.0 * s)) ** 2))
+    folded = (pixels.astype(np.float32) * shade[:, None]).astype(np.uint8)
+    scores = score_canonical(CanonicalPage(folded, s, canon.paper, canon.ink), alignment, DEFAULT_READER)
+    decisions = classify_page(scores, T)
+    assert decisions[2].needs_review and decisions[2].reasons, decisions[2]
+    assert (decisions[6].level, decisions[6].needs_review) == (0, False), decisions[6]
