@@ -61,16 +61,28 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
         (settings.margin_edge_mm, left - 1.5),
         (right + 1.5, alignment.template.page_width_mm - settings.margin_edge_mm),
     )
+    strips: dict[int, tuple[float, np.ndarray]] = {}
+
+    def streak(row: BallotRow, xs: np.ndarray, ys: np.ndarray) -> bool:
+        """Whether the line through ``row`` at (xs, ys) (mm) is a scanner streak across the whole row.
+
+        The page's full width round the row is made once, when a line is first found: a crease or
+        a skewed streak crosses the row at a slant and carries on through the rows above or below.
+        """
+        if row.official_index not in strips:
+            r = row.name_rect
+            top = max(r.y_mm - settings.strike_streak_reach_mm, 0.0)
+            around = canon.pixels[int(top * s) : int((r.y_mm + r.h_mm + settings.strike_streak_reach_mm) * s)]
+            strips[row.official_index] = (top, _darkness(around, ink_density, background))
+        top, strip = strips[row.official_index]
+        return _runs_on(strip, top, row, rules, margins, xs, ys, s, settings)
+
     for row in alignment.page.rows:
         r = row.name_rect
         band = max(inset, settings.strike_band_inset_mm)
         y0, y1 = int((r.y_mm + band) * s), int((r.y_mm + r.h_mm - band) * s)
         x0, x1 = int((r.x_mm + inset) * s), int((r.x_mm + r.w_mm - inset) * s)
         dark = _darkness(canon.pixels[y0:y1, x0:x1], ink_density, background)
-        # the page's full width round the row, made when a line is found: a crease or a skewed
-        # streak crosses the row at a slant and carries on through the rows above or below
-        reach = settings.strike_streak_reach_mm
-        strip, strip_top = None, max(r.y_mm - reach, 0.0)
         # three looks: the ink as it is (a felt-tip line as thick as a letter), only what is
         # thinner than a letter is tall, with small gaps closed (a grainy pencil line), and ink
         # joined into one piece wider than any printed word over the cell's whole height (a wavy
@@ -97,22 +109,13 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
                 if length <= longest:
                     break
                 ys, xs = np.nonzero(labels == piece)
-                if strip is None:
-                    around = canon.pixels[int(strip_top * s) : int((r.y_mm + r.h_mm + reach) * s)]
-                    strip = _darkness(around, ink_density, background)
-                if not _runs_on(strip, strip_top, row, rules, margins, (xs + x0) / s, (ys + top) / s, s, settings):
+                if not streak(row, (xs + x0) / s, (ys + top) / s):
                     longest, where = length, row.official_index
                     break
                 # else a scanner streak across the whole row, not a pen through the name
 
     # a light line the looks above break into pieces shorter than a word, seen where no letter is
     # printed: in the gaps between words and beside the name
-    def streak(row: BallotRow, xs: np.ndarray, ys: np.ndarray) -> bool:
-        r = row.name_rect
-        top = max(r.y_mm - settings.strike_streak_reach_mm, 0.0)
-        around = canon.pixels[int(top * s) : int((r.y_mm + r.h_mm + settings.strike_streak_reach_mm) * s)]
-        return _runs_on(_darkness(around, ink_density, background), top, row, rules, margins, xs, ys, s, settings)
-
     gap_reach = _gap_lines(canon, alignment, ink_density, settings, streak)
     gap_longest = max(gap_reach, default=0.0)
     gap_where = alignment.page.rows[gap_reach.index(gap_longest)].official_index if gap_longest > 0 else None
