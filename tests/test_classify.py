@@ -137,6 +137,10 @@ def test_a_mark_beside_an_unmarked_box_goes_to_review() -> None:
     assert not classify_row(overrun, T).needs_review  # a big cross spilling into the next cell
     beside = _row(_cross(0), _box(1, outside=T.outside_marginal), _box(2))
     assert MARK_OUTSIDE in classify_row(beside, T).reasons
+    # a check whose tail was flung into the next box, as a scan of one measures: thin in the next
+    # box's cell, with no more than a speck in the box itself
+    flung = _row(_cross(1), _box(2, fill=0.0044, faint=0.0067, outside=0.0253, outside_faint=0.0363), _box(0))
+    assert MARK_OUTSIDE in classify_row(flung, T).reasons
 
 
 def test_blank_rows_of_one_bit_scans_go_to_review() -> None:
