@@ -23,6 +23,7 @@ STRUCK_OUT_NAME = "struck_out_name"  # a printed name crossed out: the whole bal
 WRITING_OUTSIDE = "writing_outside_boxes"  # handwriting in the margins
 INK_LOST = "ink_lost_bilevel_scan"  # a 1-bit scan that visibly lost ink: scan the sheet again in grey
 UNLIKE_MARK = "mark_unlike_others"  # lighter, smeared or broken unlike the voter's others: rubbed out?
+SCANNER_STREAK = "scanner_streak"  # a line runs down the whole column through this box: a streak, not a vote?
 
 
 def page_reasons(
@@ -65,11 +66,15 @@ def is_blacked_out(box: BoxScore, thresholds: Thresholds) -> bool:
     return box.fill >= thresholds.blacked_out_fill
 
 
-def column_background(rows: tuple[RowScores, ...], thresholds: Thresholds) -> tuple[BoxScore, ...] | None:
+def column_background(
+    rows: tuple[RowScores, ...], thresholds: Thresholds, streak_levels: tuple[int, ...] = ()
+) -> tuple[BoxScore, ...] | None:
     """Per level column, the ink its unmarked boxes share: a low percentile of each score down the page.
 
     A scanner streak or a copier's drum mark runs down a whole column of boxes and through their
-    cells; a voter's doubt sits in one box.  None when the page has too few rows to tell.
+    cells; a voter's doubt sits in one box.  None when the page has too few rows to tell.  In a
+    column a streak was seen running down (``streak_levels``, from the paper between the boxes),
+    the low percentile stands, however much it looks like a mark.
     """
     if len(rows) < thresholds.column_min_rows or len({len(r.boxes) for r in rows}) != 1:
         return None
@@ -102,7 +107,8 @@ def column_background(rows: tuple[RowScores, ...], thresholds: Thresholds) -> tu
     empty = BoxScore(0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     return tuple(
         replace(empty, level=c.level)
-        if is_marked(c, thresholds) or c.outside_faint < thresholds.column_streak_outside
+        if c.level not in streak_levels
+        and (is_marked(c, thresholds) or c.outside_faint < thresholds.column_streak_outside)
         else c
         for c in columns
     )
@@ -277,10 +283,12 @@ def classify_row(
     marks: tuple[BoxScore, ...] = (),
     lines: tuple[BoxScore, ...] = (),
     paper_peak: float | None = None,
+    streak_levels: tuple[int, ...] = (),
 ) -> RowDecision:
     """One row's decision; ``background`` is the page's :func:`column_background`, ``marks`` its
     :func:`pen_marks`, ``lines`` its :func:`voter_lines`, ``paper_peak`` its :func:`bare_peak`, if
-    known.
+    known.  A box in a column a streak runs down (``streak_levels``) is marked only by more than
+    the streak (:func:`beyond_streak`); a row whose only mark is such a streak goes to a person.
 
     >>> from scanner.model import BoxScore
     >>> box = lambda level, fill, stroke: BoxScore(level, fill, fill, fill, 0.0, 0.0, 0.0, stroke, 5.0)
@@ -296,11 +304,18 @@ def classify_row(
         return value - getattr(background[b.level], score) if background else value
 
     floor = fold_floor(row)
-    marked = [b for b in row.boxes if is_marked(b, thresholds)]
-    loop = loop_mark(row, marked, thresholds, bilevel)
+    # a box a streak runs through reads as marked: it is a mark only beside no other, and more
+    # than the streak, and even then a person sees it
+    streaked = [b for b in row.boxes if b.level in streak_levels and is_marked(b, thresholds)]
+    marked = [b for b in row.boxes if is_marked(b, thresholds) and b not in streaked]
+    if streaked and not marked:
+        marked = [b for b in streaked if beyond_streak(b, background[b.level] if background else None, thresholds)]
+    loop = None if streaked else loop_mark(row, marked, thresholds, bilevel)
     if loop is not None:
         marked = [loop]
-    light = None if marked else light_mark(row, lines, thresholds, bilevel, paper_peak)
+    light = None if marked or streaked else light_mark(row, lines, thresholds, bilevel, paper_peak)
+    if light is not None and light.level in streak_levels:  # a light streak, like itself in every row
+        streaked, light = [light], None
     if light is not None:
         marked = [light]
     rest = [b for b in row.boxes if b not in marked]
@@ -347,6 +362,8 @@ def classify_row(
         and b.faint - b.outside_faint < thresholds.cell_ink_contrast
         and b.pieces >= thresholds.cell_ink_pieces
     ]
+    if streaked and not any(b not in streaked for b in marked):
+        reasons.append(SCANNER_STREAK)
     if marginal:
         reasons.append(MARGINAL_MARK)
     if faint:
@@ -408,21 +425,41 @@ def shared_strokes(rows: tuple[RowScores, ...], decisions: tuple[RowDecision, ..
     return flagged
 
 
+def beyond_streak(box: BoxScore, streak: BoxScore | None, thresholds: Thresholds) -> bool:
+    """Whether a box on a line that runs down its whole column (``PageInk.streak_levels``) is
+    marked by more than that line: with the fill and line ink its column shows in every box
+    (``streak``, from :func:`column_background`) taken away, it is still a mark.  Without a
+    column to tell, never."""
+    if streak is None:
+        return False
+    rest = replace(box, fill=max(box.fill - streak.fill, 0.0), stroke=max(box.stroke - streak.stroke, 0.0))
+    return is_marked(rest, thresholds)
+
+
 def classify_page(
-    rows: tuple[RowScores, ...], thresholds: Thresholds, bilevel: bool = False, rule_gaps: float = 0.0
+    rows: tuple[RowScores, ...],
+    thresholds: Thresholds,
+    bilevel: bool = False,
+    rule_gaps: float = 0.0,
+    streak_levels: tuple[int, ...] = (),
 ) -> tuple[RowDecision, ...]:
     """Every row's decision, with the page as context on 1-bit scans.
+
+    A scanner's streak, or a ruler's line, down a level column (``streak_levels``) draws a stroke
+    through every box of it that passes for a mark: see :func:`classify_row`.
 
     When the scanner's threshold has visibly eaten ink (this voter's on several rows: blank
     rows, broken light marks; or the printed rules, ``PageInk.rule_gaps``, broken into dashes),
     a row that reads as one clean mark may be a scribbled-out box whose chosen mark vanished:
     every row of the page goes to a person, and the page with them (:func:`page_reasons`).
     """
-    background = column_background(rows, thresholds)
+    background = column_background(rows, thresholds, streak_levels)
     marks = () if bilevel else pen_marks(rows, thresholds)  # 1-bit: every line is black, no smear
     lines = () if bilevel else voter_lines(rows, thresholds)
     paper_peak = bare_peak(rows, thresholds)
-    decisions = tuple(classify_row(r, thresholds, bilevel, background, marks, lines, paper_peak) for r in rows)
+    decisions = tuple(
+        classify_row(r, thresholds, bilevel, background, marks, lines, paper_peak, streak_levels) for r in rows
+    )
     shared = shared_strokes(rows, decisions, thresholds)
     decisions = tuple(
         RowDecision(d.official_index, d.reading, d.level, (*d.reasons, MARK_OUTSIDE))

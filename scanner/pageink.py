@@ -28,6 +28,10 @@ class PageInk:
     # mm, and the official whose name it crosses (see _gap_lines)
     gap_line_mm: float = 0.0
     gap_line_row: int | None = None
+    # the level columns a straight line runs down, through the paper between one row's box and
+    # the next's all the way: a scanner's streak (or a ruler's line), which passes through every
+    # box of the column and reads as a stroke in each (see _column_streaks)
+    streak_levels: tuple[int, ...] = ()
 
 
 def _darkness(pixels: np.ndarray, ink_density: float, background_px: int) -> np.ndarray:
@@ -121,7 +125,60 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
     gap_where = alignment.page.rows[gap_reach.index(gap_longest)].official_index if gap_longest > 0 else None
     margin = _margin_ink(canon, alignment, ink_density, settings)
     gaps = _rule_gaps(canon, alignment, ink_density, settings)
-    return PageInk(round(longest, 2), where, round(margin, 2), round(gaps, 4), round(gap_longest, 2), gap_where)
+    streaks = _column_streaks(canon, alignment, ink_density, settings)
+    return PageInk(
+        round(longest, 2), where, round(margin, 2), round(gaps, 4), round(gap_longest, 2), gap_where, streaks
+    )
+
+
+def _column_streaks(
+    canon: CanonicalPage, alignment: Alignment, ink_density: float, settings: ReaderSettings
+) -> tuple[int, ...]:
+    """The levels whose column of boxes a straight line runs down, from box to box.
+
+    Between one row's box and the next one's, the paper is bare but for the printed rule across
+    it.  A voter's stroke reaches into a gap or two round its own box; a scanner's streak (or a
+    line drawn with a ruler) is in every gap, at the same place across the page, give or take
+    the sheet's skew.  Each gap's darkness is averaged down its height (printed lines masked: any
+    line of pixels whose median across the column is dark), and a line is followed from gap to
+    gap within ``column_streak_drift_mm``; one found in ``column_streak_min_gaps`` gaps in a row
+    (and ``column_streak_share`` of them) runs down the column.
+    """
+    s = canon.px_per_mm
+    rows = alignment.page.rows
+    if len(rows) < 2 or len({len(r.boxes) for r in rows}) != 1:
+        return ()
+    background = int(settings.background_mm * s) | 1
+    drift = max(1, int(round(settings.column_streak_drift_mm * s)))
+    clear = settings.column_streak_clear_mm
+    found = []
+    for level in range(len(rows[0].boxes)):
+        boxes = sorted((r.boxes[level] for r in rows), key=lambda b: b.y_mm)
+        x0 = int((min(b.x_mm for b in boxes) - settings.column_streak_side_mm) * s)
+        x1 = int((max(b.x_mm + b.w_mm for b in boxes) + settings.column_streak_side_mm) * s)
+        profiles = []
+        for above, below in zip(boxes, boxes[1:], strict=False):
+            y0, y1 = int((above.y_mm + above.h_mm + clear) * s), int((below.y_mm - clear) * s)
+            pad = background // 2 + 1
+            region = canon.pixels[max(y0 - pad, 0) : y1 + pad, max(x0, 0) : x1]
+            if y1 <= y0 or region.size == 0:
+                return ()
+            dark = _darkness(region, ink_density, background)[y0 - max(y0 - pad, 0) :][: y1 - y0]
+            paper_rows = np.median(dark, axis=1) < settings.column_streak_darkness  # not a printed line
+            if not paper_rows.any():
+                profiles.append(np.zeros(dark.shape[1], np.float32))
+                continue
+            profiles.append(dark[paper_rows].mean(axis=0))
+        run = np.zeros(x1 - max(x0, 0), np.int32)
+        longest = 0
+        for profile in profiles:
+            inked = profile >= settings.column_streak_darkness
+            carried = cv2.dilate(run.astype(np.float32)[None, :], np.ones((1, 2 * drift + 1), np.uint8))[0]
+            run = np.where(inked, carried.astype(np.int32) + 1, 0)
+            longest = max(longest, int(run.max(initial=0)))
+        if longest >= max(settings.column_streak_min_gaps, settings.column_streak_share * len(profiles)):
+            found.append(level)
+    return tuple(found)
 
 
 def _gap_lines(

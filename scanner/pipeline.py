@@ -77,7 +77,7 @@ def _read_prepared(page: PageImage, ctx: ReadContext, media_type: str, image: by
     canon = canonical_page(page, alignment, ctx.reader)
     scores = score_canonical(canon, alignment, ctx.reader)
     ink = measure_page_ink(canon, alignment, ctx.reader)
-    decisions = classify_page(scores, ctx.thresholds, page.bilevel, ink.rule_gaps)
+    decisions = classify_page(scores, ctx.thresholds, page.bilevel, ink.rule_gaps, ink.streak_levels)
     reasons = page_reasons(ink, alignment.code_read, ctx.thresholds, decisions)
     return PageResult(
         ref,

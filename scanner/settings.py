@@ -381,6 +381,21 @@ class ReaderSettings:
     # ... or is this many times as dark as that paper: a faint streak on clean paper, after
     # load.even_out_lines has lifted most of it (0.1 over 0.03).
     strike_streak_ratio: float = 1.6
+    # A line down a level column (pageink._column_streaks) is looked for in the paper between one
+    # row's box and the next's (``column_streak_clear_mm`` clear of their frames, the column
+    # ``column_streak_side_mm`` wider than the boxes each side), averaged down each gap: ink there
+    # at ``column_streak_darkness`` in ``column_streak_min_gaps`` consecutive gaps and
+    # ``column_streak_share`` of them, followed within ``column_streak_drift_mm`` from gap to gap
+    # (a streak down a sheet skewed 0.3 degrees drifts 0.05 mm in a 9 mm row).  A voter's stroke
+    # overruns into the gap above or below its own box; a 0.25 mm black streak down a 300 dpi scan
+    # measures 0.3-0.4 there, and read as a mark in every box it crossed.  Provisional: attack
+    # pages of 2026-12-03.
+    column_streak_clear_mm: float = 0.3
+    column_streak_side_mm: float = 1.0
+    column_streak_darkness: float = 0.12
+    column_streak_min_gaps: int = 4
+    column_streak_share: float = 0.6
+    column_streak_drift_mm: float = 0.25
     # A light line through a name (a dry ballpoint's, darkness 0.15-0.25 on a phone photo whose
     # grain reaches 0.11) breaks into pieces of 8.5 mm or less at every cut above the grain, and
     # closing wider gaps joins printed letters.  It is also looked for where no letter is printed

@@ -276,3 +276,61 @@ def test_a_crease_bending_across_the_whole_sheet_is_no_strike(tmp_path: Path) ->
     cv2.polylines(pixels, [points], False, int(paper * 0.6), thickness=max(2, round(0.35 * s)))
     ink = measure_page_ink(type(canon)(pixels, s, canon.paper, canon.ink), alignment, DEFAULT_READER)
     assert ink.strike_mm < DEFAULT_THRESHOLDS.strike_min_mm and ink.gap_line_mm < DEFAULT_THRESHOLDS.strike_min_gap_mm
+
+
+def test_a_streak_down_a_column_of_boxes_is_no_vote_in_any_of_them(tmp_path: Path) -> None:
+    """A scanner's thin black streak runs down the middle of a level column: every box it crosses
+    shows a stroke that passes for a mark.  Found in the paper between the boxes, it sends every
+    row counted for that column to a person, unless the box holds plainly more than the streak."""
+    import cv2
+
+    from scanner.classify import SCANNER_STREAK, classify_page
+    from scanner.pageink import measure_page_ink
+    from scanner.score import score_canonical
+    from scanner.settings import DEFAULT_READER, DEFAULT_THRESHOLDS
+
+    canon, alignment = _clean_canonical(tmp_path)
+    s, paper = canon.px_per_mm, float(np.percentile(canon.pixels, 90))
+    rows = alignment.page.rows
+
+    def read(pixels: np.ndarray):  # type: ignore[no-untyped-def]
+        page = type(canon)(pixels, s, canon.paper, canon.ink)
+        ink = measure_page_ink(page, alignment, DEFAULT_READER)
+        scores = score_canonical(page, alignment, DEFAULT_READER)
+        return ink, classify_page(scores, DEFAULT_THRESHOLDS, streak_levels=ink.streak_levels)
+
+    plain, voted = read(canon.pixels)
+    assert plain.streak_levels == ()  # the voter's own marks, however many in a column, are no streak
+    assert sum(not d.needs_review for d in voted) >= 6
+    box = rows[0].boxes[1]
+    x = round((box.x_mm + box.w_mm / 2 + 0.4) * s)
+
+    def streak(pixels: np.ndarray) -> np.ndarray:
+        out = pixels.copy()
+        out[:, x : x + 2] = (out[:, x : x + 2] * 0.15).astype(np.uint8)  # 0.3 mm, nearly black
+        return out
+
+    ink, decisions = read(streak(canon.pixels))
+    assert ink.streak_levels == (1,)
+    # the voter's marks beside the streak count as before, and none is taken for two (but for a box
+    # filled in, beside which the least trace goes to a person)
+    plain_rows = [
+        i for i, r in enumerate(score_canonical(canon, alignment, DEFAULT_READER)) if max(b.fill for b in r.boxes) < 0.6
+    ]
+    assert [
+        (decisions[i].reading, decisions[i].level, decisions[i].needs_review) for i in plain_rows if voted[i].level != 1
+    ] == [(voted[i].reading, voted[i].level, voted[i].needs_review) for i in plain_rows if voted[i].level != 1]
+    # on a blank ballot the streak is read in every box of its column, and counted in none
+    blank, _ = clean_canonical(*_stack(tmp_path / "blank", blank_rate=1.0))
+    ink, decisions = read(streak(blank.pixels))
+    assert ink.streak_levels == (1,)
+    assert all(d.needs_review for d in decisions), decisions
+    assert sum(SCANNER_STREAK in d.reasons for d in decisions) >= 6, decisions
+    # a cross drawn over the streak is still the voter's mark: the machine's guess, for a person
+    crossed = streak(blank.pixels)
+    b = rows[4].boxes[1]
+    for (x0, y0), (x1, y1) in (((0.8, 0.8), (6.2, 6.2)), ((6.2, 0.8), (0.8, 6.2))):
+        start = (round((b.x_mm + x0) * s), round((b.y_mm + y0) * s))
+        cv2.line(crossed, start, (round((b.x_mm + x1) * s), round((b.y_mm + y1) * s)), int(paper * 0.3), 2)
+    _, decisions = read(crossed)
+    assert decisions[4].level == 1 and SCANNER_STREAK in decisions[4].reasons, decisions[4]
