@@ -154,8 +154,10 @@ def _column_streaks(
     found = []
     for level in range(len(rows[0].boxes)):
         boxes = sorted((r.boxes[level] for r in rows), key=lambda b: b.y_mm)
-        x0 = int((min(b.x_mm for b in boxes) - settings.column_streak_side_mm) * s)
-        x1 = int((max(b.x_mm + b.w_mm for b in boxes) + settings.column_streak_side_mm) * s)
+        # across the boxes' scored interiors only: a frame's side, a little out of place on a
+        # warped photo, pokes into every gap at one place too
+        x0 = int((min(b.x_mm for b in boxes) + settings.interior_margin_mm) * s)
+        x1 = int((max(b.x_mm + b.w_mm for b in boxes) - settings.interior_margin_mm) * s)
         profiles = []
         for above, below in zip(boxes, boxes[1:], strict=False):
             y0, y1 = int((above.y_mm + above.h_mm + clear) * s), int((below.y_mm - clear) * s)

@@ -382,8 +382,8 @@ class ReaderSettings:
     # load.even_out_lines has lifted most of it (0.1 over 0.03).
     strike_streak_ratio: float = 1.6
     # A line down a level column (pageink._column_streaks) is looked for in the paper between one
-    # row's box and the next's (``column_streak_clear_mm`` clear of their frames, the column
-    # ``column_streak_side_mm`` wider than the boxes each side), averaged down each gap: ink there
+    # row's box and the next's (``column_streak_clear_mm`` clear of their frames, across the
+    # boxes' scored interiors: ``interior_margin_mm`` in from their sides), averaged down each gap: ink there
     # at ``column_streak_darkness`` in ``column_streak_min_gaps`` consecutive gaps and
     # ``column_streak_share`` of them, followed within ``column_streak_drift_mm`` from gap to gap
     # (a streak down a sheet skewed 0.3 degrees drifts 0.05 mm in a 9 mm row).  A voter's stroke
@@ -391,7 +391,6 @@ class ReaderSettings:
     # measures 0.3-0.4 there, and read as a mark in every box it crossed.  Provisional: attack
     # pages of 2026-12-03.
     column_streak_clear_mm: float = 0.3
-    column_streak_side_mm: float = 1.0
     column_streak_darkness: float = 0.12
     column_streak_min_gaps: int = 4
     column_streak_share: float = 0.6
