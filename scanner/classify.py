@@ -66,15 +66,11 @@ def is_blacked_out(box: BoxScore, thresholds: Thresholds) -> bool:
     return box.fill >= thresholds.blacked_out_fill
 
 
-def column_background(
-    rows: tuple[RowScores, ...], thresholds: Thresholds, streak_levels: tuple[int, ...] = ()
-) -> tuple[BoxScore, ...] | None:
+def column_background(rows: tuple[RowScores, ...], thresholds: Thresholds) -> tuple[BoxScore, ...] | None:
     """Per level column, the ink its unmarked boxes share: a low percentile of each score down the page.
 
     A scanner streak or a copier's drum mark runs down a whole column of boxes and through their
-    cells; a voter's doubt sits in one box.  None when the page has too few rows to tell.  In a
-    column a streak was seen running down (``streak_levels``, from the paper between the boxes),
-    the low percentile stands, however much it looks like a mark.
+    cells; a voter's doubt sits in one box.  None when the page has too few rows to tell.
     """
     if len(rows) < thresholds.column_min_rows or len({len(r.boxes) for r in rows}) != 1:
         return None
@@ -107,8 +103,7 @@ def column_background(
     empty = BoxScore(0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     return tuple(
         replace(empty, level=c.level)
-        if c.level not in streak_levels
-        and (is_marked(c, thresholds) or c.outside_faint < thresholds.column_streak_outside)
+        if is_marked(c, thresholds) or c.outside_faint < thresholds.column_streak_outside
         else c
         for c in columns
     )
@@ -287,8 +282,8 @@ def classify_row(
 ) -> RowDecision:
     """One row's decision; ``background`` is the page's :func:`column_background`, ``marks`` its
     :func:`pen_marks`, ``lines`` its :func:`voter_lines`, ``paper_peak`` its :func:`bare_peak`, if
-    known.  A box in a column a streak runs down (``streak_levels``) is marked only by more than
-    the streak (:func:`beyond_streak`); a row whose only mark is such a streak goes to a person.
+    known.  A row counted for a box in a column a streak runs down (``streak_levels``) goes to a
+    person: the streak reads as a mark in every box it crosses, and may hide or make one.
 
     >>> from scanner.model import BoxScore
     >>> box = lambda level, fill, stroke: BoxScore(level, fill, fill, fill, 0.0, 0.0, 0.0, stroke, 5.0)
@@ -304,18 +299,11 @@ def classify_row(
         return value - getattr(background[b.level], score) if background else value
 
     floor = fold_floor(row)
-    # a box a streak runs through reads as marked: it is a mark only beside no other, and more
-    # than the streak, and even then a person sees it
-    streaked = [b for b in row.boxes if b.level in streak_levels and is_marked(b, thresholds)]
-    marked = [b for b in row.boxes if is_marked(b, thresholds) and b not in streaked]
-    if streaked and not marked:
-        marked = [b for b in streaked if beyond_streak(b, background[b.level] if background else None, thresholds)]
-    loop = None if streaked else loop_mark(row, marked, thresholds, bilevel)
+    marked = [b for b in row.boxes if is_marked(b, thresholds)]
+    loop = loop_mark(row, marked, thresholds, bilevel)
     if loop is not None:
         marked = [loop]
-    light = None if marked or streaked else light_mark(row, lines, thresholds, bilevel, paper_peak)
-    if light is not None and light.level in streak_levels:  # a light streak, like itself in every row
-        streaked, light = [light], None
+    light = None if marked else light_mark(row, lines, thresholds, bilevel, paper_peak)
     if light is not None:
         marked = [light]
     rest = [b for b in row.boxes if b not in marked]
@@ -362,7 +350,8 @@ def classify_row(
         and b.faint - b.outside_faint < thresholds.cell_ink_contrast
         and b.pieces >= thresholds.cell_ink_pieces
     ]
-    if streaked and not any(b not in streaked for b in marked):
+    # a streak down the column reads as a stroke in this box: whatever else is in it, a person sees it
+    if any(b.level in streak_levels for b in marked):
         reasons.append(SCANNER_STREAK)
     if marginal:
         reasons.append(MARGINAL_MARK)
@@ -425,17 +414,6 @@ def shared_strokes(rows: tuple[RowScores, ...], decisions: tuple[RowDecision, ..
     return flagged
 
 
-def beyond_streak(box: BoxScore, streak: BoxScore | None, thresholds: Thresholds) -> bool:
-    """Whether a box on a line that runs down its whole column (``PageInk.streak_levels``) is
-    marked by more than that line: with the fill and line ink its column shows in every box
-    (``streak``, from :func:`column_background`) taken away, it is still a mark.  Without a
-    column to tell, never."""
-    if streak is None:
-        return False
-    rest = replace(box, fill=max(box.fill - streak.fill, 0.0), stroke=max(box.stroke - streak.stroke, 0.0))
-    return is_marked(rest, thresholds)
-
-
 def classify_page(
     rows: tuple[RowScores, ...],
     thresholds: Thresholds,
@@ -446,14 +424,14 @@ def classify_page(
     """Every row's decision, with the page as context on 1-bit scans.
 
     A scanner's streak, or a ruler's line, down a level column (``streak_levels``) draws a stroke
-    through every box of it that passes for a mark: see :func:`classify_row`.
+    through every box of it that passes for a mark: no row is counted for such a box.
 
     When the scanner's threshold has visibly eaten ink (this voter's on several rows: blank
     rows, broken light marks; or the printed rules, ``PageInk.rule_gaps``, broken into dashes),
     a row that reads as one clean mark may be a scribbled-out box whose chosen mark vanished:
     every row of the page goes to a person, and the page with them (:func:`page_reasons`).
     """
-    background = column_background(rows, thresholds, streak_levels)
+    background = column_background(rows, thresholds)
     marks = () if bilevel else pen_marks(rows, thresholds)  # 1-bit: every line is black, no smear
     lines = () if bilevel else voter_lines(rows, thresholds)
     paper_peak = bare_peak(rows, thresholds)
