@@ -151,27 +151,28 @@ def _column_streaks(
     background = int(settings.background_mm * s) | 1
     drift = max(1, int(round(settings.column_streak_drift_mm * s)))
     clear = settings.column_streak_clear_mm
+    pad = background // 2 + 1  # paper round each gap, for its darkness
     found = []
     for level in range(len(rows[0].boxes)):
         boxes = sorted((r.boxes[level] for r in rows), key=lambda b: b.y_mm)
         # across the boxes' scored interiors only: a frame's side, a little out of place on a
         # warped photo, pokes into every gap at one place too
-        x0 = int((min(b.x_mm for b in boxes) + settings.interior_margin_mm) * s)
+        x0 = max(int((min(b.x_mm for b in boxes) + settings.interior_margin_mm) * s), 0)
         x1 = int((max(b.x_mm + b.w_mm for b in boxes) - settings.interior_margin_mm) * s)
         profiles = []
         for above, below in zip(boxes, boxes[1:], strict=False):
             y0, y1 = int((above.y_mm + above.h_mm + clear) * s), int((below.y_mm - clear) * s)
-            pad = background // 2 + 1
-            region = canon.pixels[max(y0 - pad, 0) : y1 + pad, max(x0, 0) : x1]
+            top = max(y0 - pad, 0)
+            region = canon.pixels[top : y1 + pad, x0:x1]
             if y1 <= y0 or region.size == 0:
                 return ()
-            dark = _darkness(region, ink_density, background)[y0 - max(y0 - pad, 0) :][: y1 - y0]
+            dark = _darkness(region, ink_density, background)[y0 - top : y1 - top]
             paper_rows = np.median(dark, axis=1) < settings.column_streak_darkness  # not a printed line
             if not paper_rows.any():
                 profiles.append(np.zeros(dark.shape[1], np.float32))
                 continue
             profiles.append(dark[paper_rows].mean(axis=0))
-        run = np.zeros(x1 - max(x0, 0), np.int32)
+        run = np.zeros(x1 - x0, np.int32)
         longest = 0
         for profile in profiles:
             inked = profile >= settings.column_streak_darkness
