@@ -45,6 +45,10 @@ SCORES = (
     "pieces",
     "ring",
     "over_rule",
+    "joined_above",
+    "joined_below",
+    "straight_above",
+    "straight_below",
     "off_middle_mm",
 )
 

@@ -384,33 +384,52 @@ def shared_strokes(rows: tuple[RowScores, ...], decisions: tuple[RowDecision, ..
 
     A loop drawn round a box, taller than the row, runs through the frame of the box above or
     below it, and its arc there passes for a line across that box.  So a row whose marked box
-    (or loop) has drawn ink crossing the printed rule into the next row (``BoxScore.over_rule``)
-    goes to a person when that box's lines keep off its middle (``BoxScore.off_middle_mm``), or
-    the box beside it across the rule has a loop round it, or holds line ink crossing the rule
-    too: one stroke, two rows.  Rows are in page order, top to bottom.
+    has ink joined to its interior crossing the printed rule into the next row
+    (``BoxScore.joined_above``, ``joined_below``; for a loop round the box, any ink crossing,
+    ``over_rule``) goes to a person when that box's lines keep off its middle
+    (``BoxScore.off_middle_mm``), or the box beside it across the rule has a loop round it, or its
+    own ink crosses that rule too, straight across or both boxes partly ringed: one stroke, two
+    rows.  A big cross running over the rule into the next row's gap, beside that row's own mark,
+    is no shared stroke: the overrun is not joined to the other box.  A loop round a box is judged
+    by its neighbour's ring only (one loop round both boxes): an arc of it through the next row's
+    box is that row's doubt, and a loop is round one box, not round a rule.  Rows are in page
+    order, top to bottom.
     """
     flagged = set()
     for i, (row, d) in enumerate(zip(rows, decisions, strict=True)):
         if d.reading != Reading.LEVEL or d.level is None or d.level >= len(row.boxes):
             continue
         box = row.boxes[d.level]
-        if box.over_rule < thresholds.over_rule_min:
-            continue
-        if box.off_middle_mm >= thresholds.off_middle_min:  # lines that keep to the edge by the rule: an arc
-            flagged.add(i)
-            continue
-        for j in (i - 1, i + 1):
-            if 0 <= j < len(rows) and len(rows[j].boxes) == len(row.boxes):
-                near = rows[j].boxes[d.level]
-                # a loop round the box across the rule; or both boxes holding line ink, with ink straight
-                # across the rule between them (a line from one into the other, a slash across
-                # the rule) or both partly ringed (a loop drawn round the rule between them)
-                inked = is_marked(near, thresholds) or near.stroke >= thresholds.marginal_stroke
-                straight = min(box.over_rule_straight, near.over_rule_straight) >= thresholds.over_rule_min
-                ringed = min(box.ring, near.ring) >= thresholds.ring_part and near.over_rule >= thresholds.over_rule_min
-                joined = inked and (straight or ringed)
-                if near.ring >= thresholds.ring_beside or joined:
+        looped = box.ring >= thresholds.ring_closed and not is_marked(box, thresholds)
+        for j, mine, straight_mine in (
+            (i - 1, box.joined_above, box.straight_above),
+            (i + 1, box.joined_below, box.straight_below),
+        ):
+            if max(mine, box.over_rule if looped else 0.0) < thresholds.over_rule_min:
+                continue
+            if box.off_middle_mm >= thresholds.off_middle_min and not looped:  # lines kept to the edge: an arc
+                flagged.add(i)
+                break
+            if not (0 <= j < len(rows) and len(rows[j].boxes) == len(row.boxes)):
+                continue
+            near = rows[j].boxes[d.level]
+            if looped:  # one loop round this box and the next, or two loops run together
+                if near.ring >= thresholds.ring_beside:
                     flagged.add(i)
+                    break
+                continue
+            theirs, straight_theirs = (
+                (near.joined_below, near.straight_below) if j < i else (near.joined_above, near.straight_above)
+            )
+            # a loop round the box across the rule; or both boxes holding line ink, with ink of
+            # each joined across the rule between them: a line from one into the other (straight
+            # across), or a loop round the rule between them (both partly ringed)
+            inked = is_marked(near, thresholds) or near.stroke >= thresholds.marginal_stroke
+            straight = min(straight_mine, straight_theirs) >= thresholds.over_rule_min
+            ringed = min(box.ring, near.ring) >= thresholds.ring_part and theirs >= thresholds.over_rule_min
+            if near.ring >= thresholds.ring_beside or (inked and (straight or ringed)):
+                flagged.add(i)
+                break
     return flagged
 
 

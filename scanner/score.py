@@ -202,29 +202,65 @@ def _ring_share(lines: np.ndarray, geometry: _RingGeometry, s: float, settings: 
     return round(len(held) / settings.ring_sectors, 4)
 
 
-def _over_rules(lines: np.ndarray, geometry: _RingGeometry, s: float, settings: ReaderSettings) -> tuple[float, float]:
+@dataclass(frozen=True)
+class _Crossings:
+    """How drawn ink round a box crosses the row rules above and below it (mm of rule)."""
+
+    any_pieces: float  # by any piece, both rules, within ``over_rule_slant_mm``
+    joined_above: float  # by ink joined to the box's scored interior, the rule above
+    joined_below: float  # ... the rule below
+    straight_above: float  # ... over the box's own width, within ``over_rule_straight_mm``
+    straight_below: float
+
+
+def _over_rules(
+    lines: np.ndarray, geometry: _RingGeometry, interior: tuple[slice, slice], s: float, settings: ReaderSettings
+) -> _Crossings:
     """mm of the rules above and below the box where drawn line lies just inside the rule and just
-    outside it: one stroke crossing from this row into the next.  First over the window's width,
-    within ``over_rule_slant_mm`` across (a loop's flat top crosses a rule at a slant); then over
-    the box's own width, straight across within ``over_rule_straight_mm`` (a line drawn from this
-    box into the next row's).  Only pieces of ``over_rule_piece_mm2`` or more count: specks do
-    not line up across a rule."""
+    outside it: one stroke crossing from this row into the next.
+
+    Counted over the window's width within ``over_rule_slant_mm`` across (a loop's flat top
+    crosses a rule at a slant), by any piece and, per rule, by the pieces joined to the box's
+    scored interior (``interior``, window pixels) on both sides of the rule; and per rule over the
+    box's own width, straight across within ``over_rule_straight_mm``, by joined pieces (a line
+    drawn from this box into the next row's).  A stroke that stops short of the rule is not joined
+    to another row's ink beyond it.  A stroke is cut where it crosses printed lines, which are
+    taken away as print: pieces one above the other within ``over_rule_bridge_mm`` are one.  Only
+    pieces of ``over_rule_piece_mm2`` or more count: specks do not line up across a rule.
+    """
     n, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
     keep = np.zeros(n, np.uint8)
     keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= settings.over_rule_piece_mm2 * s * s
     lines = keep[labels]
-    found = []
-    for tolerance, narrow in ((settings.over_rule_slant_mm, False), (settings.over_rule_straight_mm, True)):
+    # a stroke is followed across the printed lines taken away (the rules, the frame's top and
+    # bottom): pieces one above the other within ``over_rule_bridge_mm`` are one
+    bridge = max(int(round(settings.over_rule_bridge_mm * s)), 2) | 1
+    closed = cv2.morphologyEx(lines, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
+    n, labels = cv2.connectedComponents(closed, connectivity=8)
+    own = np.zeros(n, np.uint8)
+    own[np.unique(labels[interior][closed[interior] > 0])] = 1
+    own[0] = 0
+    joined = own[labels] & lines
+
+    def crossing(ink: np.ndarray, band: tuple[slice, slice, np.ndarray], narrow: bool, tolerance: float) -> int:
+        inside, outside, cols = band
+        looked = (geometry.box_cols if narrow else cols).astype(np.uint8)
+        near, far = ink[inside] * looked, ink[outside] * looked
+        if not (near.size and far.size):
+            return 0
         reach = max(int(round(tolerance * s)), 1)
-        crossing = 0
-        for inside, outside, cols in geometry.rule_bands:
-            looked = (geometry.box_cols if narrow else cols).astype(np.uint8)
-            near, far = lines[inside] * looked, lines[outside] * looked
-            if near.size and far.size:
-                across = cv2.dilate(far.max(axis=0).reshape(1, -1), np.ones((1, 2 * reach + 1), np.uint8)).ravel()
-                crossing += int(np.count_nonzero((near.max(axis=0) > 0) & (across > 0)))
-        found.append(round(crossing / s, 2))
-    return found[0], found[1]
+        across = cv2.dilate(far.max(axis=0).reshape(1, -1), np.ones((1, 2 * reach + 1), np.uint8)).ravel()
+        return int(np.count_nonzero((near.max(axis=0) > 0) & (across > 0)))
+
+    above, below = geometry.rule_bands
+    slant, straight = settings.over_rule_slant_mm, settings.over_rule_straight_mm
+    return _Crossings(
+        any_pieces=round((crossing(lines, above, False, slant) + crossing(lines, below, False, slant)) / s, 2),
+        joined_above=round(crossing(joined, above, False, slant) / s, 2),
+        joined_below=round(crossing(joined, below, False, slant) / s, 2),
+        straight_above=round(crossing(joined, above, True, straight) / s, 2),
+        straight_below=round(crossing(joined, below, True, straight) / s, 2),
+    )
 
 
 def _line_ink(
@@ -279,7 +315,8 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
     ring_paper = int(round(settings.paper_ring_mm * s))
     ink_density = max(1.0 - canon.ink / max(canon.paper, 1.0), 0.2)  # the printed black, relative to paper
     geometry = _RingGeometry.build(alignment.page.rows[0].boxes[0], alignment.page.rows[0], t.box_line_mm, s, settings)
-    windows: list[np.ndarray] = []  # round every box, darkness as ``local``: for ``BoxScore.ring``
+    # round every box, darkness as ``local``, and the box's interior in it: for ``BoxScore.ring``
+    windows: list[tuple[np.ndarray, tuple[slice, slice]]] = []
     rows: list[RowScores] = []
     for row in alignment.page.rows:
         located = [_locate_box(dark, b, s, search_px, fk, ox, oy) for b in row.boxes]
@@ -321,7 +358,9 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
             part = canon.pixels[max(cy - hw, 0) : cy + hw + 1, max(cx - hw, 0) : cx + hw + 1]
             wy, wx = max(hw - cy, 0), max(hw - cx, 0)
             window[wy : wy + part.shape[0], wx : wx + part.shape[1]] = _against_paper(part, paper, ink_density)
-            windows.append(window)
+            # the box's scored interior, in the window
+            wx0, wy0 = gx + margin_px - (cx - hw), gy + margin_px - (cy - hw)
+            windows.append((window, (slice(wy0, wy0 + h - 2 * margin_px), slice(wx0, wx0 + w - 2 * margin_px))))
             boxes.append(
                 BoxScore(
                     level=level,
@@ -343,15 +382,22 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
         rows.append(RowScores(row.official_index, tuple(boxes)))
     # the page's loops and strokes across rules, from the ink drawn round every box
     found = []
-    for around_box in windows:
+    for around_box, box_interior in windows:
         ring = _ring_share(_drawn_lines(around_box, s, settings, settings.faint_darkness), geometry, s, settings)
         drawn = _drawn_lines(around_box, s, settings, settings.ink_darkness, upright_print=False)
-        over, straight = _over_rules(drawn, geometry, s, settings)
-        found.append((ring, over, straight))
+        found.append((ring, _over_rules(drawn, geometry, box_interior, s, settings)))
     scored = iter(found)
 
     def measured(b: BoxScore) -> BoxScore:
-        ring, over, straight = next(scored)
-        return replace(b, ring=ring, over_rule=over, over_rule_straight=straight)
+        ring, c = next(scored)
+        return replace(
+            b,
+            ring=ring,
+            over_rule=c.any_pieces,
+            joined_above=c.joined_above,
+            joined_below=c.joined_below,
+            straight_above=c.straight_above,
+            straight_below=c.straight_below,
+        )
 
     return tuple(RowScores(r.official_index, tuple(measured(b) for b in r.boxes)) for r in rows)

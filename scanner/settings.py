@@ -106,7 +106,7 @@ class Thresholds:
     # ``over_rule_min`` (mm) or more goes to a person too (classify.shared_strokes) when its lines
     # keep ``off_middle_min`` (mm) off the box's middle row, or the box across that rule has a
     # loop round it (``ring_beside``), or holds line ink too, with ink straight across the rule
-    # over the boxes' width (``BoxScore.over_rule_straight``) or both boxes partly ringed: a loop
+    # over the boxes' width (``BoxScore.straight_above``, ``straight_below``) or both boxes partly ringed: a loop
     # taller than its row runs through the next row's box and passes for a line across it, one
     # line drawn from a box into the next row's marks both, and so does a loop drawn round the
     # rule between two rows (hand-made pages: 25 loop arcs and 14 such lines were counted as votes
@@ -332,6 +332,11 @@ class ReaderSettings:
     over_rule_piece_mm2: float = 0.2
     over_rule_slant_mm: float = 1.5
     over_rule_straight_mm: float = 0.5
+    # A stroke crossing a printed line (a box's frame's top or bottom, a row's rule: 0.25-0.4 mm,
+    # blurred by the scan) is cut where that line is taken away as print: pieces one above the
+    # other this close are one when asking which ink is joined to a box's interior (a line drawn
+    # from one box into the next is cut twice, at 0.6 mm at most on 150-300 dpi scans).
+    over_rule_bridge_mm: float = 0.8
     # A struck-out name is found as a horizontal line at least this long (mm) through the
     # name cell: printed letters and the cell's vertical rules are far shorter.
     strike_kernel_mm: float = 5.0

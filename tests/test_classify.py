@@ -312,26 +312,46 @@ def test_a_loop_round_a_second_box_beside_a_mark_goes_to_review() -> None:
 def test_a_mark_that_is_part_of_the_next_rows_stroke_goes_to_review() -> None:
     from scanner.classify import shared_strokes
 
-    crossing = replace(_cross(1), over_rule=T.over_rule_min)
-    alone = RowScores(1, (_box(0), crossing, _box(2)))
+    m = T.over_rule_min
+    up = replace(_cross(1), over_rule=m, joined_above=m)  # its own ink runs over the rule above
+    down = replace(_cross(1), over_rule=m, joined_below=m)
+    alone = RowScores(1, (_box(0), up, _box(2)))
     above = RowScores(0, (_box(0), replace(_box(1), ring=T.ring_beside), _box(2)))  # a loop round the box above
     d = classify_page((above, alone, RowScores(2, (_cross(0), _box(1), _box(2)))), T)[1]
     assert d.needs_review and MARK_OUTSIDE in d.reasons
+    # ... but not the loop round the box below, on the side its ink keeps off
+    assert not classify_page((RowScores(0, (_cross(0), _box(1), _box(2))), alone, above), T)[1].needs_review
     # an arc clipping the box keeps off its middle; a cross crossing a rule beside plain boxes is counted
     rows = (RowScores(0, (_cross(0), _box(1), _box(2))), alone, RowScores(2, (_cross(0), _box(1), _box(2))))
     assert shared_strokes(rows, classify_page(rows, T), T) == set()
-    clipped = RowScores(1, (_box(0), replace(crossing, off_middle_mm=T.off_middle_min), _box(2)))
+    clipped = RowScores(1, (_box(0), replace(up, off_middle_mm=T.off_middle_min), _box(2)))
     rows = (rows[0], clipped, rows[2])
     assert shared_strokes(rows, classify_page(rows, T), T) == {1}
     # one line from a box into the next row's, or one loop round the rule between them, marks both
-    joined = replace(crossing, over_rule_straight=T.over_rule_min)
-    pair = (RowScores(0, (_box(0), joined, _box(2))), RowScores(1, (_box(0), joined, _box(2))))
+    pair = (
+        RowScores(0, (_box(0), replace(down, straight_below=m), _box(2))),
+        RowScores(1, (_box(0), replace(up, straight_above=m), _box(2))),
+    )
     assert shared_strokes(pair, classify_page(pair, T), T) == {0, 1}
-    apart = (RowScores(0, (_box(0), crossing, _box(2))), RowScores(1, (_box(0), crossing, _box(2))))
+    # a big cross running over the rule into the next row's gap, beside that row's own cross: the
+    # overrun is not joined to the other box, whose ink keeps to its side of the rule
+    overrun = (
+        RowScores(0, (_box(0), replace(_cross(1), over_rule=m), _box(2))),
+        RowScores(1, (_box(0), replace(up, straight_above=m), _box(2))),
+    )
+    assert shared_strokes(overrun, classify_page(overrun, T), T) == set()
+    apart = (RowScores(0, (_box(0), down, _box(2))), RowScores(1, (_box(0), up, _box(2))))
     assert shared_strokes(apart, classify_page(apart, T), T) == set()  # strokes crossing apart from each other
-    ringed = replace(crossing, ring=T.ring_part)  # each box holds part of one loop round the rule
-    pair = (RowScores(0, (_box(0), ringed, _box(2))), RowScores(1, (_box(0), ringed, _box(2))))
+    pair = (
+        RowScores(
+            0, (_box(0), replace(down, ring=T.ring_part), _box(2))
+        ),  # each box holds part of one loop round the rule
+        RowScores(1, (_box(0), replace(up, ring=T.ring_part), _box(2))),
+    )
     assert shared_strokes(pair, classify_page(pair, T), T) == {0, 1}
+    # the same loop seen across the rule from a box whose own ink keeps away from it
+    pair = (pair[0], RowScores(1, (_box(0), replace(_cross(1), over_rule=m, ring=T.ring_part), _box(2))))
+    assert shared_strokes(pair, classify_page(pair, T), T) == set()
 
 
 def test_a_mark_whose_ink_is_thin_over_its_area_unlike_the_voters_goes_to_review() -> None:

@@ -87,8 +87,8 @@ def test_a_loop_taller_than_its_row_is_never_counted_for_the_next_row(tmp_path: 
     # 12.6 mm wide and 15 mm tall: its arcs run through the frames of the boxes above and below
     cv2.ellipse(pixels, centre, (round(6.3 * s), round(7.5 * s)), 0, 0, 360, int(paper * 0.3), max(2, round(0.4 * s)))
     scores = score_canonical(CanonicalPage(pixels, s, canon.paper, canon.ink), alignment, DEFAULT_READER)
-    for neighbour in (3, 5):
-        assert scores[neighbour].boxes[1].over_rule >= T.over_rule_min
+    # the arcs run through the boxes above and below, and on over the rule towards the loop's row
+    assert scores[3].boxes[1].joined_below >= T.over_rule_min and scores[5].boxes[1].joined_above >= T.over_rule_min
     from dataclasses import replace
 
     trusting = replace(T, blank_to_review=False)  # so that only the arc can hold these rows
@@ -116,9 +116,45 @@ def test_one_line_drawn_from_a_box_into_the_next_rows_is_not_two_votes(tmp_path:
     start, end = (round(top.cx_mm * s), round(top.cy_mm * s)), (round(below.cx_mm * s), round(below.cy_mm * s))
     cv2.line(pixels, start, end, int(paper * 0.3), max(2, round(0.4 * s)))
     scores = score_canonical(CanonicalPage(pixels, s, canon.paper, canon.ink), alignment, DEFAULT_READER)
-    assert scores[2].boxes[1].over_rule >= T.over_rule_min and scores[3].boxes[1].over_rule >= T.over_rule_min
+    assert scores[2].boxes[1].straight_below >= T.over_rule_min and scores[3].boxes[1].straight_above >= T.over_rule_min
     decisions = classify_page(scores, replace(T, blank_to_review=False))
     assert all(decisions[i].needs_review for i in (2, 3)), decisions[2:4]
+
+
+def test_a_big_cross_running_over_the_rule_is_not_joined_to_the_next_rows_own_cross(tmp_path: Path) -> None:
+    """A cross whose arms run 1.7 mm out of its box (the rule is 1 mm below it, the next box 2 mm),
+    over the rule into the next row's gap, beside that row's own cross in the same column, itself
+    running up into the gap: two votes, each in its row, not one stroke."""
+    from dataclasses import replace
+
+    from scanner.classify import classify_page
+
+    canon, alignment, paper = _page(tmp_path)
+    s = canon.px_per_mm
+    pixels = canon.pixels.copy()
+    rows = alignment.page.rows
+    big, below = rows[2].boxes[1], rows[3].boxes[1]
+    pen, ink = max(2, round(0.5 * s)), int(paper * 0.3)
+    for (x0, y0), (x1, y1) in (
+        ((-1.0, -1.0), (big.w_mm + 1.0, big.h_mm + 1.7)),
+        ((big.w_mm + 1.0, -1.0), (-1.0, big.h_mm + 1.7)),
+    ):
+        start = (round((big.x_mm + x0) * s), round((big.y_mm + y0) * s))
+        cv2.line(pixels, start, (round((big.x_mm + x1) * s), round((big.y_mm + y1) * s)), ink, pen, cv2.LINE_AA)
+    # the cross below runs out of its box too, up into the gap, to 0.3 mm from its frame
+    for (x0, y0), (x1, y1) in (
+        ((1.0, -0.3), (below.w_mm - 1.0, below.h_mm)),
+        ((below.w_mm - 1.0, -0.3), (1.0, below.h_mm)),
+    ):
+        start = (round((below.x_mm + x0) * s), round((below.y_mm + y0) * s))
+        cv2.line(pixels, start, (round((below.x_mm + x1) * s), round((below.y_mm + y1) * s)), ink, pen, cv2.LINE_AA)
+    scores = score_canonical(CanonicalPage(pixels, s, canon.paper, canon.ink), alignment, DEFAULT_READER)
+    crossing, own = scores[2].boxes[1], scores[3].boxes[1]
+    assert crossing.joined_below >= T.over_rule_min  # the big cross's arms do cross the rule
+    assert own.over_rule >= T.over_rule_min  # ... and are seen from the box below
+    assert own.joined_above < T.over_rule_min and own.straight_above < T.over_rule_min  # ... not joined to its cross
+    decisions = classify_page(scores, replace(T, blank_to_review=False))
+    assert [(d.level, d.needs_review) for d in decisions[2:4]] == [(1, False), (1, False)]
 
 
 def _cross_in(pixels: np.ndarray, box, s: float, ink: int, pen_mm: float) -> None:  # type: ignore[no-untyped-def]
