@@ -198,6 +198,27 @@ def bare_peak(rows: tuple[RowScores, ...], thresholds: Thresholds) -> float | No
     return float(np.median(peaks)) if peaks else None
 
 
+def bare_darkness(rows: tuple[RowScores, ...], thresholds: Thresholds) -> tuple[float, float] | None:
+    """The mean darkness (``BoxScore.darkness``) of the page's bare boxes, as their median and
+    spread (90th percentile less the median, floored at ``grey_spread_floor``): boxes with no line
+    ink and no trace at the faint cut.  None with fewer than ``column_min_rows`` of them."""
+    values = [b.darkness for r in rows for b in r.boxes if b.stroke == 0 and b.faint < thresholds.faint_trace]
+    if len(values) < thresholds.column_min_rows:
+        return None
+    median = float(np.median(values))
+    return median, max(float(np.percentile(values, 90)) - median, thresholds.grey_spread_floor)
+
+
+def is_grey(box: BoxScore, paper: tuple[float, float] | None, thresholds: Thresholds) -> bool:
+    """A box grey all over while its cell is bare, against the page's bare boxes (``paper``, from
+    :func:`bare_darkness`): an erasure rubbed down below the faint cut, or ink paler than it."""
+    if paper is None or box.outside_faint >= thresholds.outside_trace:
+        return False
+    median, spread = paper
+    excess = box.darkness - median
+    return excess >= thresholds.grey_excess and excess >= thresholds.grey_spread_z * spread
+
+
 def light_mark(
     row: RowScores,
     lines: tuple[BoxScore, ...],
@@ -279,11 +300,13 @@ def classify_row(
     lines: tuple[BoxScore, ...] = (),
     paper_peak: float | None = None,
     streak_levels: tuple[int, ...] = (),
+    grey: tuple[float, float] | None = None,
 ) -> RowDecision:
     """One row's decision; ``background`` is the page's :func:`column_background`, ``marks`` its
-    :func:`pen_marks`, ``lines`` its :func:`voter_lines`, ``paper_peak`` its :func:`bare_peak`, if
-    known.  A row counted for a box in a column a streak runs down (``streak_levels``) goes to a
-    person: the streak reads as a mark in every box it crosses, and may hide or make one.
+    :func:`pen_marks`, ``lines`` its :func:`voter_lines`, ``paper_peak`` its :func:`bare_peak`,
+    ``grey`` its :func:`bare_darkness`, if known.  A row counted for a box in a column a streak
+    runs down (``streak_levels``) goes to a person: the streak reads as a mark in every box it
+    crosses, and may hide or make one.
 
     >>> from scanner.model import BoxScore
     >>> box = lambda level, fill, stroke: BoxScore(level, fill, fill, fill, 0.0, 0.0, 0.0, stroke, 5.0)
@@ -315,6 +338,7 @@ def classify_row(
     if marked and not all(is_blacked_out(b, thresholds) for b in marked):
         # beside a mark, specks and the mark's own overrun are ignored
         faint = [b for b in rest if min(b.faint - floor, above(b, "faint")) >= thresholds.faint_marginal]
+        faint += [b for b in rest if b not in faint and is_grey(b, grey, thresholds)]
         beside = [b for b in rest if above(b, "outside") >= thresholds.outside_marginal]
         # a second choice circled tight round its box, beside the mark: the row may be two votes
         edge_floor = min(b.edge for b in row.boxes)
@@ -454,8 +478,9 @@ def classify_page(
     marks = () if bilevel else pen_marks(rows, thresholds)  # 1-bit: every line is black, no smear
     lines = () if bilevel else voter_lines(rows, thresholds)
     paper_peak = bare_peak(rows, thresholds)
+    grey = bare_darkness(rows, thresholds)
     decisions = tuple(
-        classify_row(r, thresholds, bilevel, background, marks, lines, paper_peak, streak_levels) for r in rows
+        classify_row(r, thresholds, bilevel, background, marks, lines, paper_peak, streak_levels, grey) for r in rows
     )
     shared = shared_strokes(rows, decisions, thresholds)
     decisions = tuple(

@@ -61,6 +61,20 @@ class Thresholds:
     # sends the row to review.  Beside a mark: this much, above scanner dust in empty boxes
     # (0.018 at most) and below a dot (0.024 at least).
     faint_marginal: float = 0.02
+    # ... and so does a box beside a mark that is grey all over while its cell is bare (``outside_faint``
+    # under ``outside_trace``): an erasure rubbed down below the faint cut, or ink paler than it.
+    # Grey is its mean darkness above the page's bare boxes' median (classify.bare_darkness: boxes
+    # with no line ink and no trace at the faint cut, ``column_min_rows`` of them at least) by
+    # ``grey_excess`` and by ``grey_spread_z`` times their spread (90th percentile less the median,
+    # at least ``grey_spread_floor``): a copier's mottle or a phone's shadow spreads over the cell
+    # too, and a noisy page's bare boxes vary more.  bench/accuracy.py's independent scans (seeds
+    # 196 on, rows counted without review): erasures beside a mark 0.037 and 0.05 above bare (18
+    # and 25 spreads) on office scans, 0.025 (7 spreads), 0.035 (2.8) and 0.008 (1.5) on cheap
+    # ones; of 21,000 bare boxes beside a counted mark 7 pass both cuts with a bare cell, all on
+    # photocopies.
+    grey_excess: float = 0.02
+    grey_spread_z: float = 6.0
+    grey_spread_floor: float = 0.002
     # A box not marked whose table cell around it is this much inked (above its column's usual)
     # has a mark beside it, such as the tail of a check flung from the marked box into this one.
     # bench/calibrate.py's sets (own seeds 500 on; independent seeds 800 on, 40% doubtful rows):

@@ -13,7 +13,7 @@ from scanner.classify import (
     classify_row,
     is_marked,
 )
-from scanner.model import BoxScore, Reading, RowScores
+from scanner.model import BoxScore, Reading, RowDecision, RowScores
 from scanner.settings import Thresholds
 
 T = Thresholds(blank_to_review=False)  # the trace rules seen on their own: by default every bare row waits
@@ -407,3 +407,25 @@ def test_a_light_line_with_anything_else_in_its_row_or_without_a_pen_to_compare_
         assert classify_page(_light_page(*row), T)[-1].needs_review, row
     assert classify_page(_light_page(_light(0), _box(1), _box(2), rows=2), T)[-1].needs_review
     assert classify_page(_light_page(_light(0), _box(1), _box(2)), T, bilevel=True)[-1].needs_review
+
+
+def test_a_box_rubbed_down_to_grey_beside_a_mark_goes_to_review_but_the_papers_own_grey_does_not() -> None:
+    """An erasure that left nothing at the faint cut still greys its box all over: darker than the
+    page's bare boxes by many times their spread, while its cell stays bare.  A copier's mottle or
+    a phone's shadow greys the cell too, and a noisy page's bare boxes vary as much."""
+
+    def page(rubbed: BoxScore, bare: list[float]) -> RowDecision:
+        rows = [
+            RowScores(i, (_cross(0), replace(_box(1), darkness=d), replace(_box(2), darkness=d)))
+            for i, d in enumerate(bare)
+        ]
+        return classify_page((*rows, RowScores(len(rows), (rubbed, _box(1), _cross(2)))), T)[-1]
+
+    clean = [0.004, 0.005, 0.006, 0.004, 0.005, 0.006, 0.005, 0.004]
+    rubbed = replace(_box(0), darkness=0.005 + T.grey_excess + 0.005)
+    d = page(rubbed, clean)
+    assert (d.level, d.needs_review, FAINT_MARK in d.reasons) == (2, True, True)
+    assert not page(replace(rubbed, darkness=0.005 + T.grey_excess - 0.005), clean).needs_review  # not grey enough
+    assert not page(replace(rubbed, outside_faint=T.outside_trace), clean).needs_review  # its cell grey too: the paper
+    noisy = [0.004, 0.01, 0.016, 0.022, 0.028, 0.012, 0.018, 0.008]  # a page whose bare boxes vary by 0.01 and more
+    assert not page(rubbed, noisy).needs_review
