@@ -100,6 +100,10 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
         # ink joined across words must be darker still: speckle chains letters to the cell's rule
         joined = max(settings.strike_joined_darkness, speckle + 2 * settings.strike_noise_margin)
         looks = ((dark, y0, False, True, cut), (flat, y0, True, True, cut), (tall, tall_y0, False, False, joined))
+        # each look's longest line that is no streak, and the streaks found: the looks see one
+        # streak at slightly different heights and thicknesses, and may follow one of them off it
+        lines_seen: list[tuple[float, float, float, float]] = []  # (length, middle y, x from, x to), mm
+        streaks_seen: list[tuple[float, float, float]] = []  # (middle y, x from, x to), mm
         for source, top, bridge, straight, at in looks:
             inked = (source >= at).astype(np.uint8)
             mask = cv2.dilate(inked, np.ones((3, 1), np.uint8))  # tolerate a slightly sloping line
@@ -113,10 +117,20 @@ def measure_page_ink(canon: CanonicalPage, alignment: Alignment, settings: Reade
                 if length <= longest:
                     break
                 ys, xs = np.nonzero(labels == piece)
-                if not streak(row, (xs + x0) / s, (ys + top) / s):
-                    longest, where = length, row.official_index
+                xs_mm, ys_mm = (xs + x0) / s, (ys + top) / s
+                span = (float(np.median(ys_mm)), float(xs_mm.min()), float(xs_mm.max()))
+                if not streak(row, xs_mm, ys_mm):
+                    lines_seen.append((length, *span))
                     break
-                # else a scanner streak across the whole row, not a pen through the name
+                streaks_seen.append(span)  # a scanner streak across the whole row, not a pen through the name
+        for length, y, a, b in sorted(lines_seen, reverse=True):
+            on_streak = any(
+                abs(y - sy) <= settings.strike_thickness_mm and min(b, sb) - max(a, sa) >= 0.5 * min(b - a, sb - sa)
+                for sy, sa, sb in streaks_seen
+            )
+            if not on_streak:  # (a line along a streak another look followed across the row is that streak)
+                longest, where = length, row.official_index
+                break
 
     # a light line the looks above break into pieces shorter than a word, seen where no letter is
     # printed: in the gaps between words and beside the name
@@ -414,6 +428,15 @@ def _runs_on(
     return darker - paper >= settings.strike_streak_contrast or darker >= settings.strike_streak_ratio * paper
 
 
+def _column_medians(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One point per distinct x of a piece's pixels: the median of their ys there."""
+    order = np.lexsort((ys, xs))
+    xs, ys = xs[order], ys[order]
+    columns, starts, counts = np.unique(xs, return_index=True, return_counts=True)
+    middle = ys[starts + counts // 2] * 0.5 + ys[starts + (counts - 1) // 2] * 0.5
+    return columns, middle
+
+
 def _follow_across(
     strip: np.ndarray, strip_top_mm: float, xs_mm: np.ndarray, ys_mm: np.ndarray,
     spans: list[tuple[float, float]], s: float, settings: ReaderSettings,
@@ -425,8 +448,12 @@ def _follow_across(
     it is a millimetre off 100 mm further.  So from each end the line is followed step by step over
     the spans' columns (every half millimetre), to the darkest point within ``rule_search_mm`` of
     where it is expected, where that is faint ink at least, starting from the slope of the piece's
-    last ``strike_streak_end_mm`` at that end; the slope follows slowly.
+    last ``strike_streak_end_mm`` at that end; the slope follows slowly, and the place moves
+    ``strike_streak_follow`` of the way to the darkest point at each step.
     """
+    # (a line's height at each of its columns, the median of its pixels there: a letter the line
+    # runs into adds ink above or below it in a few columns, which would tilt a fit to them all)
+    xs_mm, ys_mm = _column_medians(xs_mm, ys_mm)
     slope, offset = np.polyfit(xs_mm, ys_mm, 1) if np.ptp(xs_mm) > 0 else (0.0, float(np.mean(ys_mm)))
     grid = sorted({round(float(x), 1) for a, b in spans for x in np.arange(a, b, 0.5)})
     ends = (float(np.min(xs_mm)), float(np.max(xs_mm)))
@@ -445,7 +472,12 @@ def _follow_across(
                 continue
             column = strip[top:bottom, int(x * s)]
             if float(column.max()) >= settings.faint_darkness:
-                found = strip_top_mm + (top + int(column.argmax())) / s
+                # (only part of the way: a crease is a grey band a millimetre wide, and its darkest
+                # pixel jumps about in it from column to column; taken whole, a few jumps the same
+                # way walk the path off the band onto a box's frame or a rule)
+                found = expected + settings.strike_streak_follow * (
+                    strip_top_mm + (top + int(column.argmax())) / s - expected
+                )
                 if abs(x - x0) >= 1.0:
                     k = 0.9 * k + 0.1 * (found - y0) / (x - x0)
                 x0, y0 = x, found
