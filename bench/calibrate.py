@@ -47,8 +47,6 @@ SCORES = (
     "over_rule",
     "joined_above",
     "joined_below",
-    "straight_above",
-    "straight_below",
     "off_middle_mm",
 )
 

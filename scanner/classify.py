@@ -209,13 +209,17 @@ def bare_darkness(rows: tuple[RowScores, ...], thresholds: Thresholds) -> tuple[
     return median, max(float(np.percentile(values, 90)) - median, thresholds.grey_spread_floor)
 
 
-def is_grey(box: BoxScore, paper: tuple[float, float] | None, thresholds: Thresholds) -> bool:
+def is_grey(
+    box: BoxScore, paper: tuple[float, float] | None, thresholds: Thresholds, others: tuple[BoxScore, ...] = ()
+) -> bool:
     """A box grey all over while its cell is bare, against the page's bare boxes (``paper``, from
-    :func:`bare_darkness`): an erasure rubbed down below the faint cut, or ink paler than it."""
+    :func:`bare_darkness`) and the lightest of the row's ``others`` (its other boxes beside the
+    mark): an erasure rubbed down below the faint cut, or ink paler than it.  A fold's shadow along
+    the row greys them all."""
     if paper is None or box.outside_faint >= thresholds.outside_trace:
         return False
     median, spread = paper
-    excess = box.darkness - median
+    excess = box.darkness - max(median, min((o.darkness for o in others), default=median))
     return excess >= thresholds.grey_excess and excess >= thresholds.grey_spread_z * spread
 
 
@@ -338,7 +342,9 @@ def classify_row(
     if marked and not all(is_blacked_out(b, thresholds) for b in marked):
         # beside a mark, specks and the mark's own overrun are ignored
         faint = [b for b in rest if min(b.faint - floor, above(b, "faint")) >= thresholds.faint_marginal]
-        faint += [b for b in rest if b not in faint and is_grey(b, grey, thresholds)]
+        faint += [
+            b for b in rest if b not in faint and is_grey(b, grey, thresholds, tuple(o for o in rest if o is not b))
+        ]
         beside = [b for b in rest if above(b, "outside") >= thresholds.outside_marginal]
         # a second choice circled tight round its box, beside the mark: the row may be two votes
         edge_floor = min(b.edge for b in row.boxes)
@@ -411,13 +417,15 @@ def shared_strokes(rows: tuple[RowScores, ...], decisions: tuple[RowDecision, ..
     has ink joined to its interior crossing the printed rule into the next row
     (``BoxScore.joined_above``, ``joined_below``; for a loop round the box, any ink crossing,
     ``over_rule``) goes to a person when that box's lines keep off its middle
-    (``BoxScore.off_middle_mm``), or the box beside it across the rule has a loop round it, or its
-    own ink crosses that rule too, straight across or both boxes partly ringed: one stroke, two
-    rows.  A big cross running over the rule into the next row's gap, beside that row's own mark,
-    is no shared stroke: the overrun is not joined to the other box.  A loop round a box is judged
-    by its neighbour's ring only (one loop round both boxes): an arc of it through the next row's
-    box is that row's doubt, and a loop is round one box, not round a rule.  Rows are in page
-    order, top to bottom.
+    (``BoxScore.off_middle_mm``), or runs on over the other rule too (a line through the row: a
+    slash down the whole table), or the box beside it across the rule has a loop round it, or a
+    box of that row with line ink has its own ink crossing that rule too: one stroke, two rows (a
+    line from one box into the next row's, in any column; a loop round the rule between them).  A
+    big cross running over the rule into the next row's gap, beside that row's own mark, is no
+    shared stroke: the overrun is not joined to the other box.  A loop round a box is judged by its
+    neighbour's ring only (one loop round both boxes): an arc of it through the next row's box is
+    that row's doubt, and a loop is round one box, not round a rule.  Rows are in page order, top
+    to bottom.
     """
     flagged = set()
     for i, (row, d) in enumerate(zip(rows, decisions, strict=True)):
@@ -425,10 +433,12 @@ def shared_strokes(rows: tuple[RowScores, ...], decisions: tuple[RowDecision, ..
             continue
         box = row.boxes[d.level]
         looped = box.ring >= thresholds.ring_closed and not is_marked(box, thresholds)
-        for j, mine, straight_mine in (
-            (i - 1, box.joined_above, box.straight_above),
-            (i + 1, box.joined_below, box.straight_below),
-        ):
+        if not looped and min(box.joined_above, box.joined_below) >= thresholds.over_rule_min:
+            flagged.add(
+                i
+            )  # its own ink runs on over both rules: a line through the row, such as a slash down the table
+            continue
+        for j, mine in ((i - 1, box.joined_above), (i + 1, box.joined_below)):
             if max(mine, box.over_rule if looped else 0.0) < thresholds.over_rule_min:
                 continue
             if box.off_middle_mm >= thresholds.off_middle_min and not looped:  # lines kept to the edge: an arc
@@ -442,16 +452,14 @@ def shared_strokes(rows: tuple[RowScores, ...], decisions: tuple[RowDecision, ..
                     flagged.add(i)
                     break
                 continue
-            theirs, straight_theirs = (
-                (near.joined_below, near.straight_below) if j < i else (near.joined_above, near.straight_above)
-            )
-            # a loop round the box across the rule; or both boxes holding line ink, with ink of
-            # each joined across the rule between them: a line from one into the other (straight
-            # across), or a loop round the rule between them (both partly ringed)
-            inked = is_marked(near, thresholds) or near.stroke >= thresholds.marginal_stroke
-            straight = min(straight_mine, straight_theirs) >= thresholds.over_rule_min
-            ringed = min(box.ring, near.ring) >= thresholds.ring_part and theirs >= thresholds.over_rule_min
-            if near.ring >= thresholds.ring_beside or (inked and (straight or ringed)):
+            # a loop round the box across the rule; or a box of that row holding line ink whose own
+            # ink crosses the rule between them too: one line through both, a loop round the rule
+            # between them, a tick's arm ending in the next row's box (in any column)
+            if near.ring >= thresholds.ring_beside or any(
+                (is_marked(other, thresholds) or other.stroke >= thresholds.marginal_stroke)
+                and (other.joined_below if j < i else other.joined_above) >= thresholds.over_rule_min
+                for other in rows[j].boxes
+            ):
                 flagged.add(i)
                 break
     return flagged

@@ -197,14 +197,10 @@ class BoxScore:
     # loop drawn round that row's box reaching into this one
     over_rule: float = 0.0
     # mm of the rule above, and of the rule below, that ink joined to this box's scored interior
-    # crosses: this box's own stroke running into the next row (another row's stroke reaching
-    # into this row's gap is not joined to it)
+    # crosses, anywhere across the row: this box's own stroke running into the next row (another
+    # row's stroke reaching into this row's gap is not joined to it)
     joined_above: float = 0.0
     joined_below: float = 0.0
-    # the same over the box's own width, ink straight across the rule: a line drawn from this
-    # box into the next row's
-    straight_above: float = 0.0
-    straight_below: float = 0.0
     # mm between the interior's middle row and the nearest line ink, 0 when the lines reach it:
     # a cross, a tick or a dash drawn in the box do; the arc of a loop drawn round the next
     # row's box, clipping this one along its top or bottom, does not

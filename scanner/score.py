@@ -124,7 +124,6 @@ class _RingGeometry:
     # the bands just inside and just outside the row's rules above and below the box, over the
     # window's width: (inside rows, outside rows, columns looked at), per rule
     rule_bands: tuple[tuple[slice, slice, np.ndarray], ...]
-    box_cols: np.ndarray  # bool, the columns over the box's own width, inside its frame
 
     @staticmethod
     def build(box: Rect, row: BallotRow, line_mm: float, s: float, settings: ReaderSettings) -> _RingGeometry:
@@ -163,11 +162,47 @@ class _RingGeometry:
                 rows_px(rule + side * clear, rule + side * depth),
             )
             bands.append((inside, outside, cols))
-        return _RingGeometry(half, np.where(looked, sector, -1), tuple(bands), cols & (across < box.w_mm / 2))
+        return _RingGeometry(half, np.where(looked, sector, -1), tuple(bands))
+
+
+@dataclass(frozen=True)
+class _RuleGeometry:
+    """Where strokes across the row rules above and below a box are looked for: a window centred on
+    the box, in pixels, as tall as :class:`_RingGeometry`'s and ``half_x`` each side of it."""
+
+    half_x: int
+    # (inside rows, outside rows, columns looked at) for the rule above the box, and below it
+    rule_bands: tuple[tuple[slice, slice, np.ndarray], ...]
+    # bool, the columns where upright lines are printed (box frames' sides, the table's column
+    # rules), with the scan's blur: taken away as print, and a stroke followed across them
+    print_cols: np.ndarray | None = None
+
+    @staticmethod
+    def across_the_row(
+        ring: _RingGeometry, row: BallotRow, level: int, line_mm: float, s: float, settings: ReaderSettings
+    ) -> _RuleGeometry:
+        """As wide as from the box to its neighbours' middles (one column's pitch each side): a
+        stroke from this box to a box of the next row in the next column crosses the rule half way."""
+        box = row.boxes[level]
+        pitch = abs(row.boxes[1].cx_mm - row.boxes[0].cx_mm) if len(row.boxes) > 1 else box.w_mm * 3
+        half_x = int(round(pitch * s))
+        x = np.arange(-half_x, half_x + 1, dtype=np.float32) / s  # mm from the box centre
+        reach = line_mm / 2 + settings.ring_frame_clear_mm
+        printed = np.zeros(x.shape, bool)
+        for b in row.boxes:
+            for line in (b.x_mm + line_mm / 2, b.x_mm + b.w_mm - line_mm / 2, b.cx_mm - pitch / 2, b.cx_mm + pitch / 2):
+                printed |= abs(x - (line - box.cx_mm)) <= reach
+        bands = tuple((inside, outside, ~printed) for inside, outside, _ in ring.rule_bands)
+        return _RuleGeometry(half_x, bands, printed)
 
 
 def _drawn_lines(
-    window: np.ndarray, s: float, settings: ReaderSettings, cut: float, upright_print: bool = True
+    window: np.ndarray,
+    s: float,
+    settings: ReaderSettings,
+    cut: float,
+    upright_print: bool = True,
+    upright_cols: np.ndarray | None = None,
 ) -> np.ndarray:
     """Where ``window`` (darkness round a box) holds drawn line, as a 0/1 mask.
 
@@ -176,12 +211,14 @@ def _drawn_lines(
     top-hat, as for line ink) and at least ``cut`` dark, so a copier's grey smudge does not.
     Without ``upright_print`` only horizontal print is taken away: between a row's rule and its
     boxes nothing upright is printed, and a pen line drawn straight down from one row's box into
-    the next is no print.
+    the next is no print; or upright print only in ``upright_cols``, where it is known to be.
     """
     k = max(int(round(settings.ring_print_mm * s)), 3)
-    sizes = ((k, 1), (1, k)) if upright_print else ((k, 1),)
-    along = [cv2.getStructuringElement(cv2.MORPH_RECT, size) for size in sizes]
-    printed = np.max([cv2.morphologyEx(window, cv2.MORPH_OPEN, e) for e in along], axis=0)
+    sizes = ((k, 1), (1, k)) if upright_print or upright_cols is not None else ((k, 1),)
+    along = [cv2.morphologyEx(window, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, e)) for e in sizes]
+    if upright_cols is not None and not upright_print:
+        along[1] = along[1] * upright_cols[np.newaxis, :]
+    printed = np.max(along, axis=0)
     drawn = np.clip(window - printed, 0.0, 1.0)
     d = max(3, int(round(settings.stroke_kernel_mm * s)) | 1)
     thin = cv2.morphologyEx(drawn, cv2.MORPH_TOPHAT, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (d, d)))
@@ -209,57 +246,64 @@ class _Crossings:
     any_pieces: float  # by any piece, both rules, within ``over_rule_slant_mm``
     joined_above: float  # by ink joined to the box's scored interior, the rule above
     joined_below: float  # ... the rule below
-    straight_above: float  # ... over the box's own width, within ``over_rule_straight_mm``
-    straight_below: float
 
 
 def _over_rules(
-    lines: np.ndarray, geometry: _RingGeometry, interior: tuple[slice, slice], s: float, settings: ReaderSettings
+    lines: np.ndarray,
+    geometry: _RingGeometry | _RuleGeometry,
+    interior: tuple[slice, slice],
+    s: float,
+    settings: ReaderSettings,
 ) -> _Crossings:
     """mm of the rules above and below the box where drawn line lies just inside the rule and just
     outside it: one stroke crossing from this row into the next.
 
     Counted over the window's width within ``over_rule_slant_mm`` across (a loop's flat top
     crosses a rule at a slant), by any piece and, per rule, by the pieces joined to the box's
-    scored interior (``interior``, window pixels) on both sides of the rule; and per rule over the
-    box's own width, straight across within ``over_rule_straight_mm``, by joined pieces (a line
-    drawn from this box into the next row's).  A stroke that stops short of the rule is not joined
-    to another row's ink beyond it.  A stroke is cut where it crosses printed lines, which are
-    taken away as print: pieces one above the other within ``over_rule_bridge_mm`` are one.  Only
-    pieces of ``over_rule_piece_mm2`` or more count: specks do not line up across a rule.
+    scored interior (``interior``, window pixels) on both sides of the rule (a line drawn from
+    this box into the next row's).  A stroke that stops short of the rule is not joined to another
+    row's ink beyond it.  A stroke is cut where it crosses printed lines, which are taken away as
+    print: pieces one above the other within ``over_rule_bridge_mm`` are one, and so are pieces
+    that near in any direction across upright print (``_RuleGeometry.print_cols``).  Only pieces
+    of ``over_rule_piece_mm2`` or more count: specks do not line up across a rule.
     """
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
-    keep = np.zeros(n, np.uint8)
-    keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= settings.over_rule_piece_mm2 * s * s
-    lines = keep[labels]
     # a stroke is followed across the printed lines taken away (the rules, the frame's top and
     # bottom): pieces one above the other within ``over_rule_bridge_mm`` are one
     bridge = max(int(round(settings.over_rule_bridge_mm * s)), 2) | 1
     closed = cv2.morphologyEx(lines, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
-    n, labels = cv2.connectedComponents(closed, connectivity=8)
+    # ... and across the upright print taken away, in any direction
+    print_cols = getattr(geometry, "print_cols", None)
+    if print_cols is not None:
+        across = cv2.morphologyEx(
+            lines, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (bridge, bridge))
+        )
+        closed = np.where(print_cols[np.newaxis, :], np.maximum(closed, across), closed).astype(np.uint8)
+    # (specks are left out once pieces are joined: the stub of a stroke between a frame's corner and
+    # the rule may be one)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    keep = np.zeros(n, np.uint8)
+    keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= settings.over_rule_piece_mm2 * s * s
+    lines = keep[labels] & lines
     own = np.zeros(n, np.uint8)
     own[np.unique(labels[interior][closed[interior] > 0])] = 1
     own[0] = 0
     joined = own[labels] & lines
 
-    def crossing(ink: np.ndarray, band: tuple[slice, slice, np.ndarray], narrow: bool, tolerance: float) -> int:
+    def crossing(ink: np.ndarray, band: tuple[slice, slice, np.ndarray]) -> int:
         inside, outside, cols = band
-        looked = (geometry.box_cols if narrow else cols).astype(np.uint8)
+        looked = cols.astype(np.uint8)
         near, far = ink[inside] * looked, ink[outside] * looked
         if not (near.size and far.size):
             return 0
-        reach = max(int(round(tolerance * s)), 1)
+        reach = max(int(round(settings.over_rule_slant_mm * s)), 1)
         across = cv2.dilate(far.max(axis=0).reshape(1, -1), np.ones((1, 2 * reach + 1), np.uint8)).ravel()
         return int(np.count_nonzero((near.max(axis=0) > 0) & (across > 0)))
 
     above, below = geometry.rule_bands
-    slant, straight = settings.over_rule_slant_mm, settings.over_rule_straight_mm
     return _Crossings(
-        any_pieces=round((crossing(lines, above, False, slant) + crossing(lines, below, False, slant)) / s, 2),
-        joined_above=round(crossing(joined, above, False, slant) / s, 2),
-        joined_below=round(crossing(joined, below, False, slant) / s, 2),
-        straight_above=round(crossing(joined, above, True, straight) / s, 2),
-        straight_below=round(crossing(joined, below, True, straight) / s, 2),
+        any_pieces=round((crossing(lines, above) + crossing(lines, below)) / s, 2),
+        joined_above=round(crossing(joined, above) / s, 2),
+        joined_below=round(crossing(joined, below) / s, 2),
     )
 
 
@@ -317,6 +361,12 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
     geometry = _RingGeometry.build(alignment.page.rows[0].boxes[0], alignment.page.rows[0], t.box_line_mm, s, settings)
     # round every box, darkness as ``local``, and the box's interior in it: for ``BoxScore.ring``
     windows: list[tuple[np.ndarray, tuple[slice, slice]]] = []
+    first = alignment.page.rows[0]
+    rule_geometry = [
+        _RuleGeometry.across_the_row(geometry, first, level, t.box_line_mm, s, settings)
+        for level in range(len(first.boxes))
+    ]
+    wides: list[tuple[np.ndarray, tuple[slice, slice], _RuleGeometry]] = []
     rows: list[RowScores] = []
     for row in alignment.page.rows:
         located = [_locate_box(dark, b, s, search_px, fk, ox, oy) for b in row.boxes]
@@ -361,6 +411,15 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
             # the box's scored interior, in the window
             wx0, wy0 = gx + margin_px - (cx - hw), gy + margin_px - (cy - hw)
             windows.append((window, (slice(wy0, wy0 + h - 2 * margin_px), slice(wx0, wx0 + w - 2 * margin_px))))
+            # ... and across the row, for strokes over the rules into the next row
+            rule = rule_geometry[level]
+            hx = rule.half_x
+            wide = np.zeros((2 * hw + 1, 2 * hx + 1), np.float32)
+            part = canon.pixels[max(cy - hw, 0) : cy + hw + 1, max(cx - hx, 0) : cx + hx + 1]
+            wy, wx = max(hw - cy, 0), max(hx - cx, 0)
+            wide[wy : wy + part.shape[0], wx : wx + part.shape[1]] = _against_paper(part, paper, ink_density)
+            wx0 = gx + margin_px - (cx - hx)
+            wides.append((wide, (slice(wy0, wy0 + h - 2 * margin_px), slice(wx0, wx0 + w - 2 * margin_px)), rule))
             boxes.append(
                 BoxScore(
                     level=level,
@@ -382,10 +441,15 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
         rows.append(RowScores(row.official_index, tuple(boxes)))
     # the page's loops and strokes across rules, from the ink drawn round every box
     found = []
-    for around_box, box_interior in windows:
+    for (around_box, box_interior), (wide, wide_interior, rule) in zip(windows, wides, strict=True):
         ring = _ring_share(_drawn_lines(around_box, s, settings, settings.faint_darkness), geometry, s, settings)
         drawn = _drawn_lines(around_box, s, settings, settings.ink_darkness, upright_print=False)
-        found.append((ring, _over_rules(drawn, geometry, box_interior, s, settings)))
+        near = _over_rules(drawn, geometry, box_interior, s, settings)
+        drawn = _drawn_lines(
+            wide, s, settings, settings.ink_darkness, upright_print=False, upright_cols=rule.print_cols
+        )
+        across = _over_rules(drawn, rule, wide_interior, s, settings)
+        found.append((ring, replace(across, any_pieces=near.any_pieces)))
     scored = iter(found)
 
     def measured(b: BoxScore) -> BoxScore:
@@ -396,8 +460,6 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
             over_rule=c.any_pieces,
             joined_above=c.joined_above,
             joined_below=c.joined_below,
-            straight_above=c.straight_above,
-            straight_below=c.straight_below,
         )
 
     return tuple(RowScores(r.official_index, tuple(measured(b) for b in r.boxes)) for r in rows)

@@ -116,21 +116,21 @@ class Thresholds:
     # printed lines break into dashes (0.75): there the rule beside a mark is not applied.
     # QĐ 96 asks for one box marked per row, not for a shape: a board that wants every loop
     # seen by a person sets ``count_circled_boxes`` off.
-    # A row's mark whose drawn ink crosses the printed rule into the next row by
-    # ``over_rule_min`` (mm) or more goes to a person too (classify.shared_strokes) when its lines
-    # keep ``off_middle_min`` (mm) off the box's middle row, or the box across that rule has a
-    # loop round it (``ring_beside``), or holds line ink too, with ink straight across the rule
-    # over the boxes' width (``BoxScore.straight_above``, ``straight_below``) or both boxes partly ringed: a loop
-    # taller than its row runs through the next row's box and passes for a line across it, one
-    # line drawn from a box into the next row's marks both, and so does a loop drawn round the
-    # rule between two rows (hand-made pages: 25 loop arcs and 14 such lines were counted as votes
-    # before this rule, none after).  Cost, bench/accuracy.py's calibration sets (independent
-    # simulator, cheap, photocopy, phone and streaky, 100 ballots each): clear rows to review
-    # 17.3% before, 23.4% after, from the simulator's big marks running over the rules.  Since
-    # the ink crossing must be joined to each box's interior (``BoxScore.joined_above``...), a big
-    # cross running into the next row's gap beside that row's own mark is no shared stroke, and a
-    # loop vote is judged by its neighbour's ring only: independent scans (seeds 196 on, 2,040
-    # ballots) 23.2% of clear rows to review before, 17.0% after, no silent error either way.
+    # A row's mark whose own ink (joined to its box's interior) crosses the printed rule into the
+    # next row by ``over_rule_min`` (mm) or more goes to a person too (classify.shared_strokes)
+    # when its lines keep ``off_middle_min`` (mm) off the box's middle row, or the box across that
+    # rule has a loop round it (``ring_beside``), or a box of that row holding line ink has its own
+    # ink crossing that rule too: a loop taller than its row runs through the next row's box and
+    # passes for a line across it, one line drawn from a box into the next row's marks both (in
+    # the same column or the next: such a line crosses the rule half way between the columns, so
+    # the crossing is looked for across the whole row), and so does a loop drawn round the rule
+    # between two rows (hand-made pages: 25 loop arcs and 14 such lines were counted as votes
+    # before this rule, none after; attack pages of 2026-12-03: lines, ticks and crosses' arms
+    # from one row's box into the next column's box of the next row were, until the crossing was
+    # looked for across the row).  A big cross running into the next row's gap beside that row's
+    # own mark is no shared stroke: the overrun is not joined to the other box.  Cost,
+    # bench/accuracy.py's independent scans (seeds 196 on, 2,040 ballots): clear rows to review
+    # 23.2% with any ink across the rule beside a mark in the same column, 17.0% with joined ink.
     over_rule_min: float = 0.3
     off_middle_min: float = 0.4
     # (the loop round the rule between two rows: both boxes ringed this much, 0.31-0.38 on the
@@ -349,7 +349,6 @@ class ReaderSettings:
     ring_print_mm: float = 5.0
     over_rule_piece_mm2: float = 0.2
     over_rule_slant_mm: float = 1.5
-    over_rule_straight_mm: float = 0.5
     # A stroke crossing a printed line (a box's frame's top or bottom, a row's rule: 0.25-0.4 mm,
     # blurred by the scan) is cut where that line is taken away as print: pieces one above the
     # other this close are one when asking which ink is joined to a box's interior (a line drawn

@@ -33,8 +33,8 @@ from .tally import RowRecord
 SCHEMA_VERSION = 8
 # the measurements of a box, as columns of box_scores and fields of BoxScore
 BOX_FIELDS = ("fill", "faint", "darkness", "outside", "outside_faint", "stroke", "span_mm", "edge", "peak",
-              "pieces", "ring", "over_rule", "joined_above", "joined_below", "straight_above",
-              "straight_below", "off_middle_mm", "dx_mm", "dy_mm")  # fmt: skip
+              "pieces", "ring", "over_rule", "joined_above", "joined_below", "off_middle_mm",
+              "dx_mm", "dy_mm")  # fmt: skip
 
 _SCHEMA = """
 CREATE TABLE templates (
@@ -107,8 +107,6 @@ CREATE TABLE box_scores (
     over_rule REAL NOT NULL,
     joined_above REAL NOT NULL,
     joined_below REAL NOT NULL,
-    straight_above REAL NOT NULL,
-    straight_below REAL NOT NULL,
     off_middle_mm REAL NOT NULL,
     dx_mm REAL NOT NULL,
     dy_mm REAL NOT NULL,

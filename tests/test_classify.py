@@ -329,19 +329,26 @@ def test_a_mark_that_is_part_of_the_next_rows_stroke_goes_to_review() -> None:
     assert shared_strokes(rows, classify_page(rows, T), T) == {1}
     # one line from a box into the next row's, or one loop round the rule between them, marks both
     pair = (
-        RowScores(0, (_box(0), replace(down, straight_below=m), _box(2))),
-        RowScores(1, (_box(0), replace(up, straight_above=m), _box(2))),
+        RowScores(0, (_box(0), down, _box(2))),
+        RowScores(1, (_box(0), up, _box(2))),
     )
     assert shared_strokes(pair, classify_page(pair, T), T) == {0, 1}
     # a big cross running over the rule into the next row's gap, beside that row's own cross: the
     # overrun is not joined to the other box, whose ink keeps to its side of the rule
     overrun = (
         RowScores(0, (_box(0), replace(_cross(1), over_rule=m), _box(2))),
-        RowScores(1, (_box(0), replace(up, straight_above=m), _box(2))),
+        RowScores(1, (_box(0), up, _box(2))),
     )
     assert shared_strokes(overrun, classify_page(overrun, T), T) == set()
-    apart = (RowScores(0, (_box(0), down, _box(2))), RowScores(1, (_box(0), up, _box(2))))
-    assert shared_strokes(apart, classify_page(apart, T), T) == set()  # strokes crossing apart from each other
+    # a line through the row, over both its rules (a slash down the whole table), beside blank rows
+    through = (RowScores(0, (_box(0), _box(1), _box(2))), RowScores(1, (_box(0), replace(up, joined_below=m), _box(2))))
+    assert shared_strokes(through, classify_page(through, T), T) == {1}
+    # a line from a box into the next column's box of the next row: the same, in any column
+    slant = (
+        RowScores(0, (_box(0), down, _box(2))),
+        RowScores(1, (_box(0), _box(1), replace(_cross(2), joined_above=m))),
+    )
+    assert shared_strokes(slant, classify_page(slant, T), T) == {0, 1}
     pair = (
         RowScores(
             0, (_box(0), replace(down, ring=T.ring_part), _box(2))

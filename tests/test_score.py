@@ -116,15 +116,52 @@ def test_one_line_drawn_from_a_box_into_the_next_rows_is_not_two_votes(tmp_path:
     start, end = (round(top.cx_mm * s), round(top.cy_mm * s)), (round(below.cx_mm * s), round(below.cy_mm * s))
     cv2.line(pixels, start, end, int(paper * 0.3), max(2, round(0.4 * s)))
     scores = score_canonical(CanonicalPage(pixels, s, canon.paper, canon.ink), alignment, DEFAULT_READER)
-    assert scores[2].boxes[1].straight_below >= T.over_rule_min and scores[3].boxes[1].straight_above >= T.over_rule_min
+    assert scores[2].boxes[1].joined_below >= T.over_rule_min and scores[3].boxes[1].joined_above >= T.over_rule_min
     decisions = classify_page(scores, replace(T, blank_to_review=False))
     assert all(decisions[i].needs_review for i in (2, 3)), decisions[2:4]
+
+
+def test_one_stroke_into_the_next_columns_box_of_the_next_row_or_through_a_row_is_no_vote(tmp_path: Path) -> None:
+    """A line from one row's box to the next row's box in the next column crosses the rule half way
+    between the columns, far from either box; a tick's arm can end in the row above; a slash down
+    the table runs through a row over both its rules.  None of them is counted as it reads."""
+    from dataclasses import replace
+
+    from scanner.classify import classify_page
+
+    canon, alignment, paper = _page(tmp_path)
+    s = canon.px_per_mm
+    pixels = canon.pixels.copy()
+    rows = alignment.page.rows
+    pen, ink = max(2, round(0.6 * s)), int(paper * 0.2)
+
+    def centre(row: int, level: int) -> tuple[int, int]:
+        b = rows[row].boxes[level]
+        return round(b.cx_mm * s), round(b.cy_mm * s)
+
+    cv2.line(pixels, centre(1, 0), centre(2, 1), ink, pen, cv2.LINE_AA)  # rows 1 and 2, columns 0 and 1
+    # a tick in row 5's middle box whose long arm ends in row 4's last box
+    b = rows[5].boxes[1]
+    elbow = (round((b.cx_mm - 1.0) * s), round((b.cy_mm + 2.0) * s))
+    cv2.line(pixels, (round((b.cx_mm - 2.5) * s), round(b.cy_mm * s)), elbow, ink, pen, cv2.LINE_AA)
+    cv2.line(pixels, elbow, centre(4, 2), ink, pen, cv2.LINE_AA)
+    # a straight line from above row 8's middle box down through it to below row 8
+    top, bottom = rows[8].boxes[1], rows[8].boxes[1]
+    cv2.line(pixels, (round((top.cx_mm - 3.0) * s), round((top.cy_mm - 7.0) * s)),
+             (round((bottom.cx_mm + 3.0) * s), round((bottom.cy_mm + 7.0) * s)), ink, pen, cv2.LINE_AA)  # fmt: skip
+    scores = score_canonical(CanonicalPage(pixels, s, canon.paper, canon.ink), alignment, DEFAULT_READER)
+    decisions = classify_page(scores, replace(T, blank_to_review=False))
+    for i in (1, 2, 4, 5, 8):
+        assert decisions[i].needs_review, (i, decisions[i], scores[i])
+    # the same page without the strokes: nothing waits
+    plain = classify_page(score_canonical(canon, alignment, DEFAULT_READER), replace(T, blank_to_review=False))
+    assert not any(d.needs_review for d in plain)
 
 
 def test_a_big_cross_running_over_the_rule_is_not_joined_to_the_next_rows_own_cross(tmp_path: Path) -> None:
     """A cross whose arms run 1.7 mm out of its box (the rule is 1 mm below it, the next box 2 mm),
     over the rule into the next row's gap, beside that row's own cross in the same column, itself
-    running up into the gap: two votes, each in its row, not one stroke."""
+    running up into the gap 2 mm from the other's arms: two votes, each in its row, not one stroke."""
     from dataclasses import replace
 
     from scanner.classify import classify_page
@@ -136,15 +173,15 @@ def test_a_big_cross_running_over_the_rule_is_not_joined_to_the_next_rows_own_cr
     big, below = rows[2].boxes[1], rows[3].boxes[1]
     pen, ink = max(2, round(0.5 * s)), int(paper * 0.3)
     for (x0, y0), (x1, y1) in (
-        ((-1.0, -1.0), (big.w_mm + 1.0, big.h_mm + 1.7)),
-        ((big.w_mm + 1.0, -1.0), (-1.0, big.h_mm + 1.7)),
+        ((-1.0, 0.5), (big.w_mm + 1.0, big.h_mm + 1.7)),
+        ((big.w_mm + 1.0, 0.5), (-1.0, big.h_mm + 1.7)),
     ):
         start = (round((big.x_mm + x0) * s), round((big.y_mm + y0) * s))
         cv2.line(pixels, start, (round((big.x_mm + x1) * s), round((big.y_mm + y1) * s)), ink, pen, cv2.LINE_AA)
     # the cross below runs out of its box too, up into the gap, to 0.3 mm from its frame
     for (x0, y0), (x1, y1) in (
-        ((1.0, -0.3), (below.w_mm - 1.0, below.h_mm)),
-        ((below.w_mm - 1.0, -0.3), (1.0, below.h_mm)),
+        ((2.0, -0.3), (below.w_mm - 2.0, below.h_mm)),
+        ((below.w_mm - 2.0, -0.3), (2.0, below.h_mm)),
     ):
         start = (round((below.x_mm + x0) * s), round((below.y_mm + y0) * s))
         cv2.line(pixels, start, (round((below.x_mm + x1) * s), round((below.y_mm + y1) * s)), ink, pen, cv2.LINE_AA)
@@ -152,7 +189,7 @@ def test_a_big_cross_running_over_the_rule_is_not_joined_to_the_next_rows_own_cr
     crossing, own = scores[2].boxes[1], scores[3].boxes[1]
     assert crossing.joined_below >= T.over_rule_min  # the big cross's arms do cross the rule
     assert own.over_rule >= T.over_rule_min  # ... and are seen from the box below
-    assert own.joined_above < T.over_rule_min and own.straight_above < T.over_rule_min  # ... not joined to its cross
+    assert own.joined_above < T.over_rule_min  # ... not joined to its cross
     decisions = classify_page(scores, replace(T, blank_to_review=False))
     assert [(d.level, d.needs_review) for d in decisions[2:4]] == [(1, False), (1, False)]
 
