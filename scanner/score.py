@@ -366,7 +366,7 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
         _RuleGeometry.across_the_row(geometry, first, level, t.box_line_mm, s, settings)
         for level in range(len(first.boxes))
     ]
-    wides: list[tuple[np.ndarray, tuple[slice, slice], _RuleGeometry]] = []
+    wides: list[tuple[np.ndarray, tuple[slice, slice], _RuleGeometry] | None] = []
     rows: list[RowScores] = []
     for row in alignment.page.rows:
         located = [_locate_box(dark, b, s, search_px, fk, ox, oy) for b in row.boxes]
@@ -411,15 +411,20 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
             # the box's scored interior, in the window
             wx0, wy0 = gx + margin_px - (cx - hw), gy + margin_px - (cy - hw)
             windows.append((window, (slice(wy0, wy0 + h - 2 * margin_px), slice(wx0, wx0 + w - 2 * margin_px))))
-            # ... and across the row, for strokes over the rules into the next row
-            rule = rule_geometry[level]
-            hx = rule.half_x
-            wide = np.zeros((2 * hw + 1, 2 * hx + 1), np.float32)
-            part = canon.pixels[max(cy - hw, 0) : cy + hw + 1, max(cx - hx, 0) : cx + hx + 1]
-            wy, wx = max(hw - cy, 0), max(hx - cx, 0)
-            wide[wy : wy + part.shape[0], wx : wx + part.shape[1]] = _against_paper(part, paper, ink_density)
-            wx0 = gx + margin_px - (cx - hx)
-            wides.append((wide, (slice(wy0, wy0 + h - 2 * margin_px), slice(wx0, wx0 + w - 2 * margin_px)), rule))
+            # ... and across the row, for strokes over the rules into the next row (none is joined to
+            # an interior with no pixel as dark as drawn line: most boxes are bare)
+            if not (interior >= settings.ink_darkness).any():
+                wides.append(None)
+            else:
+                rule = rule_geometry[level]
+                hx = rule.half_x
+                wide = np.zeros((2 * hw + 1, 2 * hx + 1), np.float32)
+                part = canon.pixels[max(cy - hw, 0) : cy + hw + 1, max(cx - hx, 0) : cx + hx + 1]
+                wy, wx = max(hw - cy, 0), max(hx - cx, 0)
+                wide[wy : wy + part.shape[0], wx : wx + part.shape[1]] = _against_paper(part, paper, ink_density)
+                wx0 = gx + margin_px - (cx - hx)
+                inner = (slice(wy0, wy0 + h - 2 * margin_px), slice(wx0, wx0 + w - 2 * margin_px))
+                wides.append((wide, inner, rule))
             boxes.append(
                 BoxScore(
                     level=level,
@@ -441,10 +446,14 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
         rows.append(RowScores(row.official_index, tuple(boxes)))
     # the page's loops and strokes across rules, from the ink drawn round every box
     found = []
-    for (around_box, box_interior), (wide, wide_interior, rule) in zip(windows, wides, strict=True):
+    for (around_box, box_interior), across_row in zip(windows, wides, strict=True):
         ring = _ring_share(_drawn_lines(around_box, s, settings, settings.faint_darkness), geometry, s, settings)
         drawn = _drawn_lines(around_box, s, settings, settings.ink_darkness, upright_print=False)
         near = _over_rules(drawn, geometry, box_interior, s, settings)
+        if across_row is None:
+            found.append((ring, replace(near, joined_above=0.0, joined_below=0.0)))
+            continue
+        wide, wide_interior, rule = across_row
         drawn = _drawn_lines(
             wide, s, settings, settings.ink_darkness, upright_print=False, upright_cols=rule.print_cols
         )
