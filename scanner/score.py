@@ -174,8 +174,11 @@ class _RuleGeometry:
     # (inside rows, outside rows, columns looked at) for the rule above the box, and below it
     rule_bands: tuple[tuple[slice, slice, np.ndarray], ...]
     # bool, the columns where upright lines are printed (box frames' sides, the table's column
-    # rules), with the scan's blur: taken away as print, and a stroke followed across them
+    # rules), with the scan's blur: taken away as print
     print_cols: np.ndarray | None = None
+    # bool, every printed line of the window (those columns, the frames' tops and bottoms, the row
+    # rules), with the blur: a stroke is followed across them in any direction
+    print_zone: np.ndarray | None = None
 
     @staticmethod
     def across_the_row(
@@ -192,8 +195,15 @@ class _RuleGeometry:
         for b in row.boxes:
             for line in (b.x_mm + line_mm / 2, b.x_mm + b.w_mm - line_mm / 2, b.cx_mm - pitch / 2, b.cx_mm + pitch / 2):
                 printed |= abs(x - (line - box.cx_mm)) <= reach
-        bands = tuple((inside, outside, ~printed) for inside, outside, _ in ring.rule_bands)
-        return _RuleGeometry(half_x, bands, printed)
+        # (upright print is taken away, so the crossing is looked for over every column: a stroke
+        # from one row to the next column's box crosses the rule where a column rule does)
+        bands = tuple((inside, outside, np.ones_like(printed)) for inside, outside, _ in ring.rule_bands)
+        y = np.arange(-ring.half, ring.half + 1, dtype=np.float32) / s
+        gap = box.y_mm - row.name_rect.y_mm
+        across = np.zeros(y.shape, bool)
+        for line in (box.h_mm / 2 - line_mm / 2, box.h_mm / 2 + gap):
+            across |= abs(abs(y) - line) <= reach
+        return _RuleGeometry(half_x, bands, printed, across[:, np.newaxis] | printed[np.newaxis, :])
 
 
 def _drawn_lines(
@@ -264,20 +274,20 @@ def _over_rules(
     this box into the next row's).  A stroke that stops short of the rule is not joined to another
     row's ink beyond it.  A stroke is cut where it crosses printed lines, which are taken away as
     print: pieces one above the other within ``over_rule_bridge_mm`` are one, and so are pieces
-    that near in any direction across upright print (``_RuleGeometry.print_cols``).  Only pieces
+    that near in any direction on print (``_RuleGeometry.print_zone``, ``over_rule_print_bridge_mm``).  Only pieces
     of ``over_rule_piece_mm2`` or more count: specks do not line up across a rule.
     """
     # a stroke is followed across the printed lines taken away (the rules, the frame's top and
     # bottom): pieces one above the other within ``over_rule_bridge_mm`` are one
     bridge = max(int(round(settings.over_rule_bridge_mm * s)), 2) | 1
     closed = cv2.morphologyEx(lines, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
-    # ... and across the upright print taken away, in any direction
-    print_cols = getattr(geometry, "print_cols", None)
-    if print_cols is not None:
-        across = cv2.morphologyEx(
-            lines, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (bridge, bridge))
-        )
-        closed = np.where(print_cols[np.newaxis, :], np.maximum(closed, across), closed).astype(np.uint8)
+    # ... and, on the print taken away, in any direction: a stroke crossing a printed line at a
+    # shallow slant is cut over a long stretch of it
+    zone = getattr(geometry, "print_zone", None)
+    if zone is not None:
+        k = max(int(round(settings.over_rule_print_bridge_mm * s)), 3) | 1
+        across = cv2.morphologyEx(lines, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+        closed = np.where(zone, np.maximum(closed, across), closed).astype(np.uint8)
     # (specks are left out once pieces are joined: the stub of a stroke between a frame's corner and
     # the rule may be one)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)

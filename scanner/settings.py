@@ -354,6 +354,10 @@ class ReaderSettings:
     # other this close are one when asking which ink is joined to a box's interior (a line drawn
     # from one box into the next is cut twice, at 0.6 mm at most on 150-300 dpi scans).
     over_rule_bridge_mm: float = 0.8
+    # ... and on the printed lines of the window across the row (classify.shared_strokes), pieces this
+    # close in any direction: a stroke crossing a 0.4 mm line at 20 degrees is cut over 1.2 mm of it
+    # (attack pages of 2026-12-03: a tick's tail leaving its box by the corner at a shallow slant).
+    over_rule_print_bridge_mm: float = 1.2
     # A struck-out name is found as a horizontal line at least this long (mm) through the
     # name cell: printed letters and the cell's vertical rules are far shorter.
     strike_kernel_mm: float = 5.0

@@ -158,6 +158,28 @@ def test_one_stroke_into_the_next_columns_box_of_the_next_row_or_through_a_row_i
     assert not any(d.needs_review for d in plain)
 
 
+def test_a_ticks_tail_leaving_its_box_by_the_corner_at_a_shallow_slant_is_followed(tmp_path: Path) -> None:
+    """A tick whose tail runs on out of the box's corner, low and flat, over the rule and the column
+    rule into the next row's box in the next column: cut over a long stretch of the frame and of
+    each rule it crosses, it is still one stroke through two rows."""
+    from dataclasses import replace
+
+    from scanner.classify import classify_page
+
+    canon, alignment, paper = _page(tmp_path)
+    s = canon.px_per_mm
+    pixels = canon.pixels.copy()
+    rows = alignment.page.rows
+    a, b = rows[2].boxes[0], rows[3].boxes[1]
+    points = [(a.cx_mm - 2.5, a.cy_mm - 0.5), (a.cx_mm - 1.0, a.cy_mm + 1.5), (a.x_mm + a.w_mm, a.y_mm + a.h_mm)]
+    points.append((b.cx_mm, b.cy_mm))
+    track = np.array([[round(x * s), round(y * s)] for x, y in points], np.int32)
+    cv2.polylines(pixels, [track], False, int(paper * 0.3), max(2, round(0.5 * s)), cv2.LINE_AA)
+    scores = score_canonical(CanonicalPage(pixels, s, canon.paper, canon.ink), alignment, DEFAULT_READER)
+    decisions = classify_page(scores, replace(T, blank_to_review=False))
+    assert decisions[2].needs_review and decisions[3].needs_review, (decisions[2], decisions[3])
+
+
 def test_a_big_cross_running_over_the_rule_is_not_joined_to_the_next_rows_own_cross(tmp_path: Path) -> None:
     """A cross whose arms run 1.7 mm out of its box (the rule is 1 mm below it, the next box 2 mm),
     over the rule into the next row's gap, beside that row's own cross in the same column, itself
