@@ -434,9 +434,8 @@ def shared_strokes(rows: tuple[RowScores, ...], decisions: tuple[RowDecision, ..
         box = row.boxes[d.level]
         looped = box.ring >= thresholds.ring_closed and not is_marked(box, thresholds)
         if not looped and min(box.joined_above, box.joined_below) >= thresholds.over_rule_min:
-            flagged.add(
-                i
-            )  # its own ink runs on over both rules: a line through the row, such as a slash down the table
+            # its own ink runs on over both rules: a line through the row, such as a slash down the table
+            flagged.add(i)
             continue
         for j, mine in ((i - 1, box.joined_above), (i + 1, box.joined_below)):
             if max(mine, box.over_rule if looped else 0.0) < thresholds.over_rule_min:

@@ -133,9 +133,6 @@ class Thresholds:
     # 23.2% with any ink across the rule beside a mark in the same column, 17.0% with joined ink.
     over_rule_min: float = 0.3
     off_middle_min: float = 0.4
-    # (the loop round the rule between two rows: both boxes ringed this much, 0.31-0.38 on the
-    # hand-made pages; a cross or a tick 0.25 or more one time in twenty)
-    ring_part: float = 0.25
     count_circled_boxes: bool = True
     ring_closed: float = 0.8125
     ring_beside: float = 0.5
