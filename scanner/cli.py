@@ -27,7 +27,7 @@ from .model import DEFAULT_LEVELS, BallotTemplate
 from .officials import read_officials
 from .pipeline import ReadContext
 from .scanfx import PROFILES
-from .scanjob import ScanOutcome, SettledFiles, read_plan, register_files, scan_files
+from .scanjob import ScanInterrupted, ScanOutcome, SettledFiles, read_plan, register_files, scan_files
 from .store import Store
 
 EXIT_UNUSABLE = 3
@@ -296,7 +296,11 @@ def _watch(store: Store, ctx: ReadContext, paths: tuple[Path, ...], workers: int
         while True:
             ready = settled.poll(discover(paths)[0])
             if ready:
-                outcome = scan_files(store, ctx, ready, workers)
+                try:
+                    outcome = scan_files(store, ctx, ready, workers)
+                except ScanInterrupted as stop:  # the pages stored before Ctrl-C are read, and say so
+                    total = total + stop.outcome
+                    raise
                 total = total + outcome
                 click.echo(
                     f"{time.strftime('%H:%M:%S')} read {outcome.pages} page(s) from {len(ready)} file(s); "

@@ -52,6 +52,14 @@ class ScanOutcome:
         )
 
 
+class ScanInterrupted(KeyboardInterrupt):
+    """Ctrl-C while pages were being read: what had been read and stored by then."""
+
+    def __init__(self, outcome: ScanOutcome) -> None:
+        super().__init__()
+        self.outcome = outcome
+
+
 @dataclass(frozen=True)
 class ScanPlan:
     """What is left to read after the files were checked against the database."""
@@ -95,31 +103,41 @@ def register_files(store: Store, files: Iterable[Path], on_file: Callable[[], No
 def read_plan(
     store: Store, ctx: ReadContext, plan: ScanPlan, workers: int, on_page: Callable[[], None] = lambda: None
 ) -> ScanOutcome:
-    """Read the planned pages (in parallel), storing each as it comes; a file is done with its last page."""
+    """Read the planned pages (in parallel), storing each as it comes; a file is done with its last page.
+
+    Ctrl-C raises :class:`ScanInterrupted` with what was stored until then.
+    """
     remaining = Counter(ref.file_sha256 for ref, _ in plan.tasks)
     unusable = list(plan.unusable)
-    rows = review = flagged = bilevel = 0
+    pages = rows = review = flagged = bilevel = 0
     ink_lost: list[PageRef] = []
     started = time.perf_counter()
-    for result in read_pages(plan.tasks, ctx, min(workers, max(len(plan.tasks), 1))):
-        store.save_page(result)
-        if result.status == "unusable":
-            unusable.append(Unusable(result.ref.path, result.ref.page_index + 1, result.detail))
-        rows += len(result.decisions)
-        review += sum(d.needs_review for d in result.decisions)
-        flagged += bool(result.page_reasons)
-        bilevel += result.bilevel
-        if INK_LOST in result.page_reasons:
-            ink_lost.append(result.ref)
-        remaining[result.ref.file_sha256] -= 1
-        if remaining[result.ref.file_sha256] == 0:
-            store.finish_file(result.ref.file_sha256)
-        on_page()
-    seconds = time.perf_counter() - started
-    return ScanOutcome(
-        len(plan.tasks), rows, review, plan.already_scanned, tuple(unusable), seconds, flagged, bilevel,
-        tuple(sorted(ink_lost, key=lambda r: (r.path, r.page_index))),
-    )  # fmt: skip
+
+    def outcome() -> ScanOutcome:
+        return ScanOutcome(
+            pages, rows, review, plan.already_scanned, tuple(unusable), time.perf_counter() - started, flagged,
+            bilevel, tuple(sorted(ink_lost, key=lambda r: (r.path, r.page_index))),
+        )  # fmt: skip
+
+    try:
+        for result in read_pages(plan.tasks, ctx, min(workers, max(len(plan.tasks), 1))):
+            store.save_page(result)
+            pages += 1
+            if result.status == "unusable":
+                unusable.append(Unusable(result.ref.path, result.ref.page_index + 1, result.detail))
+            rows += len(result.decisions)
+            review += sum(d.needs_review for d in result.decisions)
+            flagged += bool(result.page_reasons)
+            bilevel += result.bilevel
+            if INK_LOST in result.page_reasons:
+                ink_lost.append(result.ref)
+            remaining[result.ref.file_sha256] -= 1
+            if remaining[result.ref.file_sha256] == 0:
+                store.finish_file(result.ref.file_sha256)
+            on_page()
+    except KeyboardInterrupt:
+        raise ScanInterrupted(outcome()) from None
+    return outcome()
 
 
 def scan_files(store: Store, ctx: ReadContext, files: Iterable[Path], workers: int) -> ScanOutcome:
