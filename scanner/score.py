@@ -175,10 +175,10 @@ class _RuleGeometry:
     rule_bands: tuple[tuple[slice, slice, np.ndarray], ...]
     # bool, the columns where upright lines are printed (box frames' sides, the table's column
     # rules), with the scan's blur: taken away as print
-    print_cols: np.ndarray | None = None
+    print_cols: np.ndarray
     # bool, every printed line of the window (those columns, the frames' tops and bottoms, the row
     # rules), with the blur: a stroke is followed across them in any direction
-    print_zone: np.ndarray | None = None
+    print_zone: np.ndarray
 
     @staticmethod
     def across_the_row(
@@ -249,72 +249,64 @@ def _ring_share(lines: np.ndarray, geometry: _RingGeometry, s: float, settings: 
     return round(len(held) / settings.ring_sectors, 4)
 
 
-@dataclass(frozen=True)
-class _Crossings:
-    """How drawn ink round a box crosses the row rules above and below it (mm of rule)."""
+def _joinable(
+    lines: np.ndarray, zone: np.ndarray | None, s: float, settings: ReaderSettings
+) -> tuple[np.ndarray, np.ndarray]:
+    """Drawn line (:func:`_drawn_lines`) with its pieces joined across the print taken away: the
+    labels of the joined pieces, and the lines left once specks are out.
 
-    any_pieces: float  # by any piece, both rules, within ``over_rule_slant_mm``
-    joined_above: float  # by ink joined to the box's scored interior, the rule above
-    joined_below: float  # ... the rule below
-
-
-def _over_rules(
-    lines: np.ndarray,
-    geometry: _RingGeometry | _RuleGeometry,
-    interior: tuple[slice, slice],
-    s: float,
-    settings: ReaderSettings,
-) -> _Crossings:
-    """mm of the rules above and below the box where drawn line lies just inside the rule and just
-    outside it: one stroke crossing from this row into the next.
-
-    Counted over the window's width within ``over_rule_slant_mm`` across (a loop's flat top
-    crosses a rule at a slant), by any piece and, per rule, by the pieces joined to the box's
-    scored interior (``interior``, window pixels) on both sides of the rule (a line drawn from
-    this box into the next row's).  A stroke that stops short of the rule is not joined to another
-    row's ink beyond it.  A stroke is cut where it crosses printed lines, which are taken away as
-    print: pieces one above the other within ``over_rule_bridge_mm`` are one, and so are pieces
-    that near in any direction on print (``_RuleGeometry.print_zone``, ``over_rule_print_bridge_mm``).  Only pieces
-    of ``over_rule_piece_mm2`` or more count: specks do not line up across a rule.
+    A stroke is cut where it crosses printed lines: pieces one above the other within
+    ``over_rule_bridge_mm`` are one (the rules, the frames' tops and bottoms), and so are pieces
+    within ``over_rule_print_bridge_mm`` of each other in any direction on the printed lines of
+    ``zone`` (a stroke crossing a printed line at a shallow slant is cut over a long stretch of
+    it).  Specks (under ``over_rule_piece_mm2``) are left out once pieces are joined: the stub of a
+    stroke between a frame's corner and the rule may be one.
     """
-    # a stroke is followed across the printed lines taken away (the rules, the frame's top and
-    # bottom): pieces one above the other within ``over_rule_bridge_mm`` are one
     bridge = max(int(round(settings.over_rule_bridge_mm * s)), 2) | 1
     closed = cv2.morphologyEx(lines, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
-    # ... and, on the print taken away, in any direction: a stroke crossing a printed line at a
-    # shallow slant is cut over a long stretch of it
-    zone = getattr(geometry, "print_zone", None)
     if zone is not None:
         k = max(int(round(settings.over_rule_print_bridge_mm * s)), 3) | 1
         across = cv2.morphologyEx(lines, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
         closed = np.where(zone, np.maximum(closed, across), closed).astype(np.uint8)
-    # (specks are left out once pieces are joined: the stub of a stroke between a frame's corner and
-    # the rule may be one)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
     keep = np.zeros(n, np.uint8)
     keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= settings.over_rule_piece_mm2 * s * s
-    lines = keep[labels] & lines
-    own = np.zeros(n, np.uint8)
-    own[np.unique(labels[interior][closed[interior] > 0])] = 1
-    own[0] = 0
-    joined = own[labels] & lines
+    return labels, keep[labels] & lines
 
-    def crossing(ink: np.ndarray, band: tuple[slice, slice, np.ndarray]) -> int:
-        inside, outside, cols = band
-        looked = cols.astype(np.uint8)
-        near, far = ink[inside] * looked, ink[outside] * looked
-        if not (near.size and far.size):
-            return 0
-        reach = max(int(round(settings.over_rule_slant_mm * s)), 1)
-        across = cv2.dilate(far.max(axis=0).reshape(1, -1), np.ones((1, 2 * reach + 1), np.uint8)).ravel()
-        return int(np.count_nonzero((near.max(axis=0) > 0) & (across > 0)))
 
-    above, below = geometry.rule_bands
-    return _Crossings(
-        any_pieces=round((crossing(lines, above) + crossing(lines, below)) / s, 2),
-        joined_above=round(crossing(joined, above) / s, 2),
-        joined_below=round(crossing(joined, below) / s, 2),
-    )
+def _crossing(ink: np.ndarray, band: tuple[slice, slice, np.ndarray], s: float, settings: ReaderSettings) -> float:
+    """mm of a rule where ``ink`` lies just inside it and, within ``over_rule_slant_mm`` across
+    (a loop's flat top crosses a rule at a slant), just outside it: one stroke crossing the rule."""
+    inside, outside, cols = band
+    looked = cols.astype(np.uint8)
+    near, far = ink[inside] * looked, ink[outside] * looked
+    if not (near.size and far.size):
+        return 0.0
+    reach = max(int(round(settings.over_rule_slant_mm * s)), 1)
+    across = cv2.dilate(far.max(axis=0).reshape(1, -1), np.ones((1, 2 * reach + 1), np.uint8)).ravel()
+    return int(np.count_nonzero((near.max(axis=0) > 0) & (across > 0))) / s
+
+
+def _over_rules(lines: np.ndarray, geometry: _RingGeometry, s: float, settings: ReaderSettings) -> float:
+    """mm of the rules above and below the box that drawn line crosses, by any piece, over the
+    window round the box: a stroke shared with the next row, such as a loop drawn round its box."""
+    _, kept = _joinable(lines, None, s, settings)
+    return round(sum(_crossing(kept, band, s, settings) for band in geometry.rule_bands), 2)
+
+
+def _joined_crossings(
+    lines: np.ndarray, rule: _RuleGeometry, interior: tuple[slice, slice], s: float, settings: ReaderSettings
+) -> tuple[float, float]:
+    """mm of the rule above, and of the rule below, that drawn line joined to the box's scored
+    interior (``interior``, window pixels) crosses, on both sides of it, across the row: this box's
+    own stroke running into the next row.  A stroke that stops short of the rule is not joined to
+    another row's ink beyond it."""
+    labels, kept = _joinable(lines, rule.print_zone, s, settings)
+    own = np.zeros(int(labels.max()) + 1, np.uint8)
+    own[np.unique(labels[interior][labels[interior] > 0])] = 1
+    joined = own[labels] & kept
+    above, below = rule.rule_bands
+    return round(_crossing(joined, above, s, settings), 2), round(_crossing(joined, below, s, settings), 2)
 
 
 def _line_ink(
@@ -369,8 +361,7 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
     ring_paper = int(round(settings.paper_ring_mm * s))
     ink_density = max(1.0 - canon.ink / max(canon.paper, 1.0), 0.2)  # the printed black, relative to paper
     geometry = _RingGeometry.build(alignment.page.rows[0].boxes[0], alignment.page.rows[0], t.box_line_mm, s, settings)
-    # round every box, darkness as ``local``, and the box's interior in it: for ``BoxScore.ring``
-    windows: list[tuple[np.ndarray, tuple[slice, slice]]] = []
+    windows: list[np.ndarray] = []  # round every box, darkness as ``local``: for ``BoxScore.ring``
     first = alignment.page.rows[0]
     rule_geometry = [
         _RuleGeometry.across_the_row(geometry, first, level, t.box_line_mm, s, settings)
@@ -418,9 +409,8 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
             part = canon.pixels[max(cy - hw, 0) : cy + hw + 1, max(cx - hw, 0) : cx + hw + 1]
             wy, wx = max(hw - cy, 0), max(hw - cx, 0)
             window[wy : wy + part.shape[0], wx : wx + part.shape[1]] = _against_paper(part, paper, ink_density)
-            # the box's scored interior, in the window
-            wx0, wy0 = gx + margin_px - (cx - hw), gy + margin_px - (cy - hw)
-            windows.append((window, (slice(wy0, wy0 + h - 2 * margin_px), slice(wx0, wx0 + w - 2 * margin_px))))
+            wy0 = gy + margin_px - (cy - hw)  # the box's scored interior starts this far down the window
+            windows.append(window)
             # ... and across the row, for strokes over the rules into the next row (none is joined to
             # an interior with no pixel as dark as drawn line: most boxes are bare)
             if not (interior >= settings.ink_darkness).any():
@@ -456,29 +446,22 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
         rows.append(RowScores(row.official_index, tuple(boxes)))
     # the page's loops and strokes across rules, from the ink drawn round every box
     found = []
-    for (around_box, box_interior), across_row in zip(windows, wides, strict=True):
+    for around_box, across_row in zip(windows, wides, strict=True):
         ring = _ring_share(_drawn_lines(around_box, s, settings, settings.faint_darkness), geometry, s, settings)
         drawn = _drawn_lines(around_box, s, settings, settings.ink_darkness, upright_print=False)
-        near = _over_rules(drawn, geometry, box_interior, s, settings)
+        over = _over_rules(drawn, geometry, s, settings)
         if across_row is None:
-            found.append((ring, replace(near, joined_above=0.0, joined_below=0.0)))
+            found.append((ring, over, (0.0, 0.0)))
             continue
         wide, wide_interior, rule = across_row
         drawn = _drawn_lines(
             wide, s, settings, settings.ink_darkness, upright_print=False, upright_cols=rule.print_cols
         )
-        across = _over_rules(drawn, rule, wide_interior, s, settings)
-        found.append((ring, replace(across, any_pieces=near.any_pieces)))
+        found.append((ring, over, _joined_crossings(drawn, rule, wide_interior, s, settings)))
     scored = iter(found)
 
     def measured(b: BoxScore) -> BoxScore:
-        ring, c = next(scored)
-        return replace(
-            b,
-            ring=ring,
-            over_rule=c.any_pieces,
-            joined_above=c.joined_above,
-            joined_below=c.joined_below,
-        )
+        ring, over, (above, below) = next(scored)
+        return replace(b, ring=ring, over_rule=over, joined_above=above, joined_below=below)
 
     return tuple(RowScores(r.official_index, tuple(measured(b) for b in r.boxes)) for r in rows)
