@@ -419,13 +419,14 @@ def shared_strokes(rows: tuple[RowScores, ...], decisions: tuple[RowDecision, ..
     ``over_rule``) goes to a person when that box's lines keep off its middle
     (``BoxScore.off_middle_mm``), or runs on over the other rule too (a line through the row: a
     slash down the whole table), or the box beside it across the rule has a loop round it, or a
-    box of that row with line ink has its own ink crossing that rule too: one stroke, two rows (a
-    line from one box into the next row's, in any column; a loop round the rule between them).  A
-    big cross running over the rule into the next row's gap, beside that row's own mark, is no
-    shared stroke: the overrun is not joined to the other box.  A loop round a box is judged by its
-    neighbour's ring only (one loop round both boxes): an arc of it through the next row's box is
-    that row's doubt, and a loop is round one box, not round a rule.  Rows are in page order, top
-    to bottom.
+    box of that row with line ink has ink crossing that rule that is the same ink as this box's
+    (``BoxScore.shared_above``, ``shared_below``): one stroke, two rows (a line from one box into
+    the next row's, in any column; a loop round the rule between them).  A big cross running over
+    the rule into the next row's gap, beside that row's own mark, is no shared stroke: the overrun
+    is not joined to the other box; nor two marks that each run over the rule, apart.  A loop
+    round a box is judged by its neighbour's ring only (one loop round both boxes): an arc of it
+    through the next row's box is that row's doubt, and a loop is round one box, not round a rule.
+    Rows are in page order, top to bottom.
     """
     flagged = set()
     for i, (row, d) in enumerate(zip(rows, decisions, strict=True)):
@@ -456,7 +457,7 @@ def shared_strokes(rows: tuple[RowScores, ...], decisions: tuple[RowDecision, ..
             # between them, a tick's arm ending in the next row's box (in any column)
             if near.ring >= thresholds.ring_beside or any(
                 (is_marked(other, thresholds) or other.stroke >= thresholds.marginal_stroke)
-                and (other.joined_below if j < i else other.joined_above) >= thresholds.over_rule_min
+                and (other.shared_below if j < i else other.shared_above) >= thresholds.over_rule_min
                 for other in rows[j].boxes
             ):
                 flagged.add(i)

@@ -201,6 +201,11 @@ class BoxScore:
     # row's stroke reaching into this row's gap is not joined to it)
     joined_above: float = 0.0
     joined_below: float = 0.0
+    # mm of the rule above, and of the rule below, where that joined ink is the same ink as what
+    # is joined to the interior of a box of the row across the rule (any column): one stroke
+    # through both rows' boxes.  Two marks each running over the rule, apart, share none of it
+    shared_above: float = 0.0
+    shared_below: float = 0.0
     # mm between the interior's middle row and the nearest line ink, 0 when the lines reach it:
     # a cross, a tick or a dash drawn in the box do; the arc of a loop drawn round the next
     # row's box, clipping this one along its top or bottom, does not

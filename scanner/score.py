@@ -294,19 +294,38 @@ def _over_rules(lines: np.ndarray, geometry: _RingGeometry, s: float, settings: 
     return round(sum(_crossing(kept, band, s, settings) for band in geometry.rule_bands), 2)
 
 
-def _joined_crossings(
+def _joined_ink(
     lines: np.ndarray, rule: _RuleGeometry, interior: tuple[slice, slice], s: float, settings: ReaderSettings
-) -> tuple[float, float]:
-    """mm of the rule above, and of the rule below, that drawn line joined to the box's scored
-    interior (``interior``, window pixels) crosses, on both sides of it, across the row: this box's
-    own stroke running into the next row.  A stroke that stops short of the rule is not joined to
-    another row's ink beyond it."""
+) -> np.ndarray:
+    """Drawn line joined to the box's scored interior (``interior``, window pixels), across the
+    row, as a 0/1 mask: this box's own strokes, however far they run."""
     labels, kept = _joinable(lines, rule.print_zone, s, settings)
     own = np.zeros(int(labels.max()) + 1, np.uint8)
     own[np.unique(labels[interior][labels[interior] > 0])] = 1
-    joined = own[labels] & kept
-    above, below = rule.rule_bands
-    return round(_crossing(joined, above, s, settings), 2), round(_crossing(joined, below, s, settings), 2)
+    joined: np.ndarray = own[labels] & kept
+    return joined
+
+
+def _shared_ink(
+    mine: np.ndarray,
+    at: tuple[int, int],
+    theirs: np.ndarray,
+    their_at: tuple[int, int],
+    s: float,
+    settings: ReaderSettings,
+) -> np.ndarray:
+    """Where ``mine`` (a joined-ink mask whose top left corner is at ``at`` on the page) is the same
+    ink as ``theirs`` (another box's, at ``their_at``), within ``over_rule_slant_mm``: in ``mine``'s
+    pixels.  Both masks are measured on the same page pixels, each against its own box's paper."""
+    dy, dx = their_at[0] - at[0], their_at[1] - at[1]
+    h, w = mine.shape
+    placed = np.zeros_like(mine)
+    ys, xs = slice(max(dy, 0), min(h, dy + theirs.shape[0])), slice(max(dx, 0), min(w, dx + theirs.shape[1]))
+    if ys.start >= ys.stop or xs.start >= xs.stop:
+        return placed
+    placed[ys, xs] = theirs[ys.start - dy : ys.stop - dy, xs.start - dx : xs.stop - dx]
+    k = 2 * max(int(round(settings.over_rule_same_ink_mm * s)), 1) + 1
+    return mine & cv2.dilate(placed, np.ones((k, k), np.uint8))
 
 
 def _line_ink(
@@ -367,7 +386,7 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
         _RuleGeometry.across_the_row(geometry, first, level, t.box_line_mm, s, settings)
         for level in range(len(first.boxes))
     ]
-    wides: list[tuple[np.ndarray, tuple[slice, slice], _RuleGeometry] | None] = []
+    wides: list[tuple[np.ndarray, tuple[slice, slice], _RuleGeometry, tuple[int, int]] | None] = []
     rows: list[RowScores] = []
     for row in alignment.page.rows:
         located = [_locate_box(dark, b, s, search_px, fk, ox, oy) for b in row.boxes]
@@ -424,7 +443,7 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
                 wide[wy : wy + part.shape[0], wx : wx + part.shape[1]] = _against_paper(part, paper, ink_density)
                 wx0 = gx + margin_px - (cx - hx)
                 inner = (slice(wy0, wy0 + h - 2 * margin_px), slice(wx0, wx0 + w - 2 * margin_px))
-                wides.append((wide, inner, rule))
+                wides.append((wide, inner, rule, (cy - hw, cx - hx)))
             boxes.append(
                 BoxScore(
                     level=level,
@@ -445,23 +464,60 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
             )
         rows.append(RowScores(row.official_index, tuple(boxes)))
     # the page's loops and strokes across rules, from the ink drawn round every box
-    found = []
+    found: list[tuple[float, float]] = []
+    joined: list[tuple[np.ndarray, tuple[int, int], _RuleGeometry] | None] = []
     for around_box, across_row in zip(windows, wides, strict=True):
         ring = _ring_share(_drawn_lines(around_box, s, settings, settings.faint_darkness), geometry, s, settings)
         drawn = _drawn_lines(around_box, s, settings, settings.ink_darkness, upright_print=False)
-        over = _over_rules(drawn, geometry, s, settings)
+        found.append((ring, _over_rules(drawn, geometry, s, settings)))
         if across_row is None:
-            found.append((ring, over, (0.0, 0.0)))
+            joined.append(None)
             continue
-        wide, wide_interior, rule = across_row
+        wide, wide_interior, rule, at = across_row
         drawn = _drawn_lines(
             wide, s, settings, settings.ink_darkness, upright_print=False, upright_cols=rule.print_cols
         )
-        found.append((ring, over, _joined_crossings(drawn, rule, wide_interior, s, settings)))
-    scored = iter(found)
+        joined.append((_joined_ink(drawn, rule, wide_interior, s, settings), at, rule))
+    # ... and which of it is the same ink as a box's across the rule: one stroke through both rows
+    starts = np.cumsum([0] + [len(r.boxes) for r in rows]).tolist()
+    row_of = [r for r, row in enumerate(rows) for _ in row.boxes]
+    crossings: list[tuple[float, float, float, float]] = []
+    for i, mine in enumerate(joined):
+        if mine is None:
+            crossings.append((0.0, 0.0, 0.0, 0.0))
+            continue
+        ink, at, rule = mine
+        rule_above, rule_below = rule.rule_bands
+        r = row_of[i]
+        shared = [0.0, 0.0]
+        for side, (rule_band, other_row) in enumerate(((rule_above, r - 1), (rule_below, r + 1))):
+            best = 0.0
+            if 0 <= other_row < len(rows):
+                for theirs in joined[starts[other_row] : starts[other_row + 1]]:
+                    if theirs is not None:
+                        same = _shared_ink(ink, at, theirs[0], theirs[1], s, settings)
+                        best = max(best, _crossing(same, rule_band, s, settings))
+            shared[side] = round(best, 2)
+        crossings.append(
+            (
+                round(_crossing(ink, rule_above, s, settings), 2),
+                round(_crossing(ink, rule_below, s, settings), 2),
+                shared[0],
+                shared[1],
+            )
+        )
+    scored = iter(zip(found, crossings, strict=True))
 
     def measured(b: BoxScore) -> BoxScore:
-        ring, over, (above, below) = next(scored)
-        return replace(b, ring=ring, over_rule=over, joined_above=above, joined_below=below)
+        (ring, over), (above, below, shared_above, shared_below) = next(scored)
+        return replace(
+            b,
+            ring=ring,
+            over_rule=over,
+            joined_above=above,
+            joined_below=below,
+            shared_above=shared_above,
+            shared_below=shared_below,
+        )
 
     return tuple(RowScores(r.official_index, tuple(measured(b) for b in r.boxes)) for r in rows)

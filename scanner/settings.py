@@ -355,6 +355,10 @@ class ReaderSettings:
     # close in any direction: a stroke crossing a 0.4 mm line at 20 degrees is cut over 1.2 mm of it
     # (attack pages of 2026-12-03: a tick's tail leaving its box by the corner at a shallow slant).
     over_rule_print_bridge_mm: float = 1.2
+    # Two boxes' joined ink (one box each side of a rule) is one stroke where it lies on the same
+    # pixels, give or take this much: each box measures it against the paper round itself, so a
+    # line's edge may fall a pixel or two apart (0.13-0.17 mm a pixel at 150-200 dpi).
+    over_rule_same_ink_mm: float = 0.3
     # A struck-out name is found as a horizontal line at least this long (mm) through the
     # name cell: printed letters and the cell's vertical rules are far shorter.
     strike_kernel_mm: float = 5.0

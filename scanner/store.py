@@ -30,10 +30,11 @@ from .load import ScanFile
 from .model import BallotTemplate, PageRef, PageResult, Reading
 from .tally import RowRecord
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 # the measurements of a box, as columns of box_scores and fields of BoxScore
 BOX_FIELDS = ("fill", "faint", "darkness", "outside", "outside_faint", "stroke", "span_mm", "edge", "peak",
-              "pieces", "ring", "over_rule", "joined_above", "joined_below", "off_middle_mm",
+              "pieces", "ring", "over_rule", "joined_above", "joined_below",
+              "shared_above", "shared_below", "off_middle_mm",
               "dx_mm", "dy_mm")  # fmt: skip
 
 _SCHEMA = """
@@ -107,6 +108,8 @@ CREATE TABLE box_scores (
     over_rule REAL NOT NULL,
     joined_above REAL NOT NULL,
     joined_below REAL NOT NULL,
+    shared_above REAL NOT NULL,
+    shared_below REAL NOT NULL,
     off_middle_mm REAL NOT NULL,
     dx_mm REAL NOT NULL,
     dy_mm REAL NOT NULL,

@@ -313,8 +313,10 @@ def test_a_mark_that_is_part_of_the_next_rows_stroke_goes_to_review() -> None:
     from scanner.classify import shared_strokes
 
     m = T.over_rule_min
-    up = replace(_cross(1), over_rule=m, joined_above=m)  # its own ink runs over the rule above
-    down = replace(_cross(1), over_rule=m, joined_below=m)
+    up = replace(_cross(1), over_rule=m, joined_above=m, shared_above=m)  # its own ink runs over the rule above
+    down = replace(
+        _cross(1), over_rule=m, joined_below=m, shared_below=m
+    )  # ... below, each time the next row's ink too
     alone = RowScores(1, (_box(0), up, _box(2)))
     above = RowScores(0, (_box(0), replace(_box(1), ring=T.ring_beside), _box(2)))  # a loop round the box above
     d = classify_page((above, alone, RowScores(2, (_cross(0), _box(1), _box(2)))), T)[1]
@@ -346,9 +348,15 @@ def test_a_mark_that_is_part_of_the_next_rows_stroke_goes_to_review() -> None:
     # a line from a box into the next column's box of the next row: the same, in any column
     slant = (
         RowScores(0, (_box(0), down, _box(2))),
-        RowScores(1, (_box(0), _box(1), replace(_cross(2), joined_above=m))),
+        RowScores(1, (_box(0), _box(1), replace(_cross(2), joined_above=m, shared_above=m))),
     )
     assert shared_strokes(slant, classify_page(slant, T), T) == {0, 1}
+    # ... but two marks that each run over the rule, their ink apart, are two votes
+    apart = tuple(
+        RowScores(r.official_index, tuple(replace(b, shared_above=0.0, shared_below=0.0) for b in r.boxes))
+        for r in slant
+    )
+    assert shared_strokes(apart, classify_page(apart, T), T) == set()
     # each box holds part of one loop round the rule between them (ringed 0.31-0.38 on hand-made pages)
     pair = (
         RowScores(0, (_box(0), replace(down, ring=0.31), _box(2))),

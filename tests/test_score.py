@@ -117,6 +117,8 @@ def test_one_line_drawn_from_a_box_into_the_next_rows_is_not_two_votes(tmp_path:
     cv2.line(pixels, start, end, int(paper * 0.3), max(2, round(0.4 * s)))
     scores = score_canonical(CanonicalPage(pixels, s, canon.paper, canon.ink), alignment, DEFAULT_READER)
     assert scores[2].boxes[1].joined_below >= T.over_rule_min and scores[3].boxes[1].joined_above >= T.over_rule_min
+    # ... and it is one ink: each box's crossing is the other's
+    assert scores[2].boxes[1].shared_below >= T.over_rule_min and scores[3].boxes[1].shared_above >= T.over_rule_min
     decisions = classify_page(scores, replace(T, blank_to_review=False))
     assert all(decisions[i].needs_review for i in (2, 3)), decisions[2:4]
 
@@ -214,6 +216,44 @@ def test_a_big_cross_running_over_the_rule_is_not_joined_to_the_next_rows_own_cr
     assert own.joined_above < T.over_rule_min  # ... not joined to its cross
     decisions = classify_page(scores, replace(T, blank_to_review=False))
     assert [(d.level, d.needs_review) for d in decisions[2:4]] == [(1, False), (1, False)]
+
+
+def test_two_crosses_each_running_over_the_rule_apart_are_two_votes(tmp_path: Path) -> None:
+    """Two big crosses in neighbouring rows, in neighbouring columns, whose arms each run 1.7 mm out
+    of their box over the rule between them, and pass 4 mm and more apart: each is joined to ink
+    across the rule, none of it the other's."""
+    from dataclasses import replace
+
+    from scanner.classify import classify_page
+
+    canon, alignment, paper = _page(tmp_path)
+    s = canon.px_per_mm
+    pixels = canon.pixels.copy()
+    rows = alignment.page.rows
+    upper, lower = rows[2].boxes[0], rows[3].boxes[1]
+    pen, ink = max(2, round(0.5 * s)), int(paper * 0.3)
+    for box, arms in (
+        (
+            upper,
+            (((-1.0, 0.5), (upper.w_mm + 1.0, upper.h_mm + 1.7)), ((upper.w_mm + 1.0, 0.5), (-1.0, upper.h_mm + 1.7))),
+        ),
+        (
+            lower,
+            (
+                ((-1.0, -1.7), (lower.w_mm + 1.0, lower.h_mm - 0.5)),
+                ((lower.w_mm + 1.0, -1.7), (-1.0, lower.h_mm - 0.5)),
+            ),
+        ),
+    ):
+        for (x0, y0), (x1, y1) in arms:
+            start = (round((box.x_mm + x0) * s), round((box.y_mm + y0) * s))
+            cv2.line(pixels, start, (round((box.x_mm + x1) * s), round((box.y_mm + y1) * s)), ink, pen, cv2.LINE_AA)
+    scores = score_canonical(CanonicalPage(pixels, s, canon.paper, canon.ink), alignment, DEFAULT_READER)
+    top, bottom = scores[2].boxes[0], scores[3].boxes[1]
+    assert top.joined_below >= T.over_rule_min and bottom.joined_above >= T.over_rule_min  # both cross the rule
+    assert top.shared_below < T.over_rule_min and bottom.shared_above < T.over_rule_min  # ... each its own ink
+    decisions = classify_page(scores, replace(T, blank_to_review=False))
+    assert [(d.level, d.needs_review) for d in decisions[2:4]] == [(0, False), (1, False)]
 
 
 def _cross_in(pixels: np.ndarray, box, s: float, ink: int, pen_mm: float) -> None:  # type: ignore[no-untyped-def]
