@@ -296,6 +296,8 @@ def test_a_closed_loop_round_one_box_of_a_row_with_no_mark_counts_for_that_box()
     hook = replace(loop, ring=T.ring_closed - 0.07)
     assert classify_row(_row(_box(0), hook, _box(2)), T).needs_review
     assert classify_row(_row(replace(loop, level=0), loop, _box(2)), T).needs_review
+    # one loop round two boxes, wider round one of them: the other's ring sends the row to a person
+    assert classify_row(_row(replace(_box(0), ring=T.ring_beside), loop, _box(2)), T).needs_review
     grainy = replace(loop, outside_faint=T.cell_ink_faint)
     assert classify_row(_row(_box(0), grainy, _box(2)), T).needs_review
     assert classify_row(_row(_box(0), loop, _box(2)), T, bilevel=True).needs_review

@@ -44,6 +44,7 @@ def test_a_loop_drawn_round_a_box_closes_its_ring_and_nothing_else_does(tmp_path
     _loop(pixels, rows[3].boxes[1], s, int(paper * 0.3))  # closed, dark
     _loop(pixels, rows[5].boxes[2], s, int(paper * 0.3), sweep=320.0)  # not quite closed
     _loop(pixels, rows[7].boxes[0], s, int(paper * 0.3), sweep=170.0)  # a hook round one side
+    _loop(pixels, rows[1].boxes[2], s, int(paper * 0.3), sweep=235.0)  # left open by a third
     b = rows[9].boxes[0]  # a cross inside the box, corner to corner
     pen = max(2, round(0.4 * s))
     for (x0, y0), (x1, y1) in (((0.8, 0.8), (6.2, 6.2)), ((6.2, 0.8), (0.8, 6.2))):
@@ -53,10 +54,10 @@ def test_a_loop_drawn_round_a_box_closes_its_ring_and_nothing_else_does(tmp_path
         )
         cv2.line(pixels, start, end, int(paper * 0.3), pen)
     rings = _rings(CanonicalPage(pixels, s, canon.paper, canon.ink), alignment)
-    assert rings[3][1] >= T.ring_closed and rings[5][2] >= T.ring_closed
+    assert rings[3][1] >= T.ring_closed and rings[5][2] >= T.ring_closed and rings[1][2] >= T.ring_closed
     assert T.ring_beside * 0.5 <= rings[7][0] < T.ring_closed
     assert rings[9][0] < T.ring_beside
-    others = [r for i, row in enumerate(rings) for j, r in enumerate(row) if (i, j) not in {(3, 1), (5, 2), (7, 0)}]
+    others = [r for i, row in enumerate(rings) for j, r in enumerate(row) if (i, j) not in {(3, 1), (5, 2), (7, 0), (1, 2)}]
     assert max(others) < T.ring_beside  # a loop's ink is never another box's
 
 
