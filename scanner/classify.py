@@ -163,20 +163,26 @@ def is_ghost(box: BoxScore, marks: tuple[BoxScore, ...], thresholds: Thresholds)
     )
 
 
+def _reaches_like_a_line(box: BoxScore, thresholds: Thresholds) -> bool:
+    """Light line ink (at the faint cut: ``BoxScore.light_stroke``) over ``marginal_stroke`` of
+    the box, reaching ``line_span_mm`` across it."""
+    return box.light_stroke >= thresholds.marginal_stroke and box.light_span_mm >= thresholds.line_span_mm
+
+
 def voter_lines(rows: tuple[RowScores, ...], thresholds: Thresholds) -> tuple[BoxScore, ...]:
     """The page's lone lines as the voter draws them, light ones included: what
     :func:`light_mark` compares with.
 
     A row with one box marked gives that box (not one blacked out); a row with none gives its
-    box of most line ink when that ink reaches like a line (``marginal_stroke`` over
-    ``line_span_mm``): a dry pen's marks fall short of a certain mark on every row alike.
+    box of most light line ink when that ink reaches like a line: a dry pen's or a light pencil's
+    marks fall short of a certain mark on every row alike.
     """
     lines = list(pen_marks(rows, thresholds))
     for r in rows:
         if any(is_marked(b, thresholds) for b in r.boxes):
             continue
-        best = max(r.boxes, key=lambda b: b.stroke)
-        if best.stroke >= thresholds.marginal_stroke and best.span_mm >= thresholds.line_span_mm:
+        best = max(r.boxes, key=lambda b: b.light_stroke)
+        if _reaches_like_a_line(best, thresholds):
             lines.append(best)
     return tuple(lines)
 
@@ -234,26 +240,33 @@ def light_mark(
 
     A dry ballpoint or a light pencil draws every mark of the ballot below a certain mark's line
     ink; a doubt is lighter than the voter's own usual, or thinner, or in more pieces.  So the
-    box's line must reach like a line, its core be plainly visible and, with its density, close to
+    box's light line ink must reach like a line, its core be plainly visible in grey levels below
+    the paper (``BoxScore.peak_levels``: a phone photo's paper is grey), and with its density close to
     the median of the voter's other lines (``lines``, from :func:`voter_lines`), and everything
-    else in the row, the box's own cell included, be as bare as a blank row's.  Not on 1-bit
+    else in the row, the box's own cell included, be as bare as a blank row's (the cells together
+    barer still, above what all of them show: a light tick flung from one box into the next leaves
+    a trace in both cells, a copier's grain the same in every cell), and its light line keep off
+    the rules to the next rows (``BoxScore.light_joined_above``, ``light_joined_below``: one light
+    stroke through two rows' boxes, or the arc of a light loop round the box below).  Not on 1-bit
     scans, where every line is black.
     """
     if bilevel or not row.boxes:
         return None
-    box = max(row.boxes, key=lambda b: b.stroke)
-    if (
-        box.stroke < thresholds.marginal_stroke
-        or box.span_mm < thresholds.line_span_mm
-        or box.peak < thresholds.light_min_peak
-    ):
+    box = max(row.boxes, key=lambda b: b.light_stroke)
+    if not _reaches_like_a_line(box, thresholds) or box.peak_levels < thresholds.light_min_levels:
         return None
     others = [m for m in lines if m is not box]
-    if len(others) < thresholds.pen_min_marks or box.outside_faint >= thresholds.outside_trace:
+    cell_floor = min(b.outside_faint for b in row.boxes)  # a copier's grain covers every cell alike
+    if (
+        len(others) < thresholds.pen_min_marks
+        or box.outside_faint >= thresholds.outside_trace
+        or max(box.light_joined_above, box.light_joined_below) >= thresholds.over_rule_min
+        or sum(b.outside_faint - cell_floor for b in row.boxes) >= thresholds.light_rest_cells
+    ):
         return None
     peak = box.peak / max(float(np.median([m.peak for m in others])), 1e-6)
     density = _inked_darkness(box) / max(float(np.median([_inked_darkness(m) for m in others])), 1e-6)
-    pieces = box.pieces - float(np.median([m.pieces for m in others]))
+    pieces = box.light_pieces - float(np.median([m.light_pieces for m in others]))
     if (
         peak < thresholds.light_peak_ratio
         or density < thresholds.light_density_ratio
@@ -381,7 +394,7 @@ def classify_row(
         and b.pieces >= thresholds.cell_ink_pieces
     ]
     # a streak down the column reads as a stroke in this box: whatever else is in it, a person sees it
-    if any(b.level in streak_levels for b in marked):
+    if any(b.level in streak_levels for b in (*marked, *marginal)):
         reasons.append(SCANNER_STREAK)
     if marginal:
         reasons.append(MARGINAL_MARK)

@@ -185,6 +185,15 @@ class BoxScore:
     # pen line, whatever its length.  A pen lays its ink at one density; an eraser leaves ghosts
     # of it, a stroke's width of the same line many times lighter
     peak: float = 0.0
+    # that core as grey levels (of 255) below the paper round the box: how plainly a person sees
+    # it, whatever the page's own contrast (a phone photo's paper is grey and its black pale)
+    peak_levels: float = 0.0
+    # ``stroke``, ``span_mm`` and ``pieces`` of line ink at the faint cut
+    # (``ReaderSettings.light_stroke_contrast``): a light pencil's lines, which the line-ink cut
+    # breaks into specks
+    light_stroke: float = 0.0
+    light_span_mm: float = 0.0
+    light_pieces: int = 0
     # how many separate pieces that line ink is in: a pen line drawn is one or two, the ghost an
     # eraser leaves (or a copier's threshold makes of it) is broken into dashes
     pieces: int = 0
@@ -206,6 +215,10 @@ class BoxScore:
     # through both rows' boxes.  Two marks each running over the rule, apart, share none of it
     shared_above: float = 0.0
     shared_below: float = 0.0
+    # as ``joined_above`` and ``joined_below``, for the line ink at the faint cut: a light pen's
+    # stroke running into the next row
+    light_joined_above: float = 0.0
+    light_joined_below: float = 0.0
     # mm between the interior's middle row and the nearest line ink, 0 when the lines reach it:
     # a cross, a tick or a dash drawn in the box do; the arc of a loop drawn round the next
     # row's box, clipping this one along its top or bottom, does not

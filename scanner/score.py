@@ -315,7 +315,7 @@ def _shared_ink(
     settings: ReaderSettings,
 ) -> np.ndarray:
     """Where ``mine`` (a joined-ink mask whose top left corner is at ``at`` on the page) is the same
-    ink as ``theirs`` (another box's, at ``their_at``), within ``over_rule_slant_mm``: in ``mine``'s
+    ink as ``theirs`` (another box's, at ``their_at``), within ``over_rule_same_ink_mm``: in ``mine``'s
     pixels.  Both masks are measured on the same page pixels, each against its own box's paper."""
     dy, dx = their_at[0] - at[0], their_at[1] - at[1]
     h, w = mine.shape
@@ -328,19 +328,23 @@ def _shared_ink(
     return mine & cv2.dilate(placed, np.ones((k, k), np.uint8))
 
 
-def _line_ink(
-    local: np.ndarray, interior: tuple[slice, slice], s: float, settings: ReaderSettings
-) -> tuple[float, float, int, float]:
-    """Share of the interior covered by thin, contrasting ink, how far it reaches (mm), in how many
-    pieces, and how far (mm) it stays above or below the interior's middle row.
-
-    ``local`` is darkness (ink bright) around the box; its top-hat keeps what is narrower than
-    the kernel: pen lines, not the broad smudge an eraser leaves.
-    """
+def _thin_ink(local: np.ndarray, interior: tuple[slice, slice], s: float, settings: ReaderSettings) -> np.ndarray:
+    """How far the interior's ink stands out from an opening of ``local`` (darkness, ink bright,
+    around the box): its top-hat keeps what is narrower than the kernel, pen lines, not the broad
+    smudge an eraser leaves."""
     k = max(3, int(round(settings.stroke_kernel_mm * s)) | 1)
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    tophat = cv2.morphologyEx(local, cv2.MORPH_TOPHAT, disc)[interior]
-    lines = (tophat >= settings.stroke_contrast).astype(np.uint8)
+    tophat: np.ndarray = cv2.morphologyEx(local, cv2.MORPH_TOPHAT, disc)[interior]
+    return tophat
+
+
+def _line_ink(
+    tophat: np.ndarray, s: float, settings: ReaderSettings, contrast: float
+) -> tuple[float, float, int, float]:
+    """Share of the interior covered by thin ink (``tophat``, from :func:`_thin_ink`) standing out
+    by ``contrast``, how far it reaches (mm), in how many pieces, and how far (mm) it stays above
+    or below the interior's middle row."""
+    lines = (tophat >= contrast).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
     keep = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= settings.stroke_speck_mm2 * s * s]
     if not keep:
@@ -410,7 +414,9 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
             lx, ly = gx - max(gx - ring_paper, 0), gy - max(gy - ring_paper, 0)  # box corner within ``local``
             inside = (slice(ly + margin_px, ly + h - margin_px), slice(lx + margin_px, lx + w - margin_px))
             interior = local[inside]
-            stroke, span, pieces, off_middle = _line_ink(local, inside, s, settings)
+            thin = _thin_ink(local, inside, s, settings)
+            stroke, span, pieces, off_middle = _line_ink(thin, s, settings, settings.stroke_contrast)
+            light = _line_ink(thin, s, settings, settings.light_stroke_contrast)
             reach = int(round(settings.cell_inset_mm * s))
             band = (
                 local[max(ly - reach, 0) : ly + h + reach, max(lx - reach, 0) : lx + w + reach]
@@ -431,8 +437,8 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
             wy0 = gy + margin_px - (cy - hw)  # the box's scored interior starts this far down the window
             windows.append(window)
             # ... and across the row, for strokes over the rules into the next row (none is joined to
-            # an interior with no pixel as dark as drawn line: most boxes are bare)
-            if not (interior >= settings.ink_darkness).any():
+            # an interior with no pixel as dark as the faint cut: most boxes are bare)
+            if not (interior >= settings.faint_darkness).any():
                 wides.append(None)
             else:
                 rule = rule_geometry[level]
@@ -458,6 +464,10 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
                     span_mm=round(span, 2),
                     edge=round(edge, 4),
                     peak=round(peak, 4),
+                    peak_levels=round(peak * ink_density * paper, 1),
+                    light_stroke=round(light[0], 4),
+                    light_span_mm=round(light[1], 2),
+                    light_pieces=light[2],
                     pieces=pieces,
                     off_middle_mm=round(off_middle, 2),
                 )
@@ -466,18 +476,29 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
     # the page's loops and strokes across rules, from the ink drawn round every box
     found: list[tuple[float, float]] = []
     joined: list[tuple[np.ndarray, tuple[int, int], _RuleGeometry] | None] = []
+    lightly: list[tuple[float, ...]] = []  # the light line's crossings, above and below
     for around_box, across_row in zip(windows, wides, strict=True):
         ring = _ring_share(_drawn_lines(around_box, s, settings, settings.faint_darkness), geometry, s, settings)
         drawn = _drawn_lines(around_box, s, settings, settings.ink_darkness, upright_print=False)
         found.append((ring, _over_rules(drawn, geometry, s, settings)))
         if across_row is None:
             joined.append(None)
+            lightly.append((0.0, 0.0))
             continue
         wide, wide_interior, rule, at = across_row
-        drawn = _drawn_lines(
-            wide, s, settings, settings.ink_darkness, upright_print=False, upright_cols=rule.print_cols
+        # at the line-ink cut, as a certain mark is read; and at the faint cut, as a light line is
+        ink, faint_ink = (
+            _joined_ink(
+                _drawn_lines(wide, s, settings, cut, upright_print=False, upright_cols=rule.print_cols),
+                rule,
+                wide_interior,
+                s,
+                settings,
+            )
+            for cut in (settings.ink_darkness, settings.faint_darkness)
         )
-        joined.append((_joined_ink(drawn, rule, wide_interior, s, settings), at, rule))
+        lightly.append(tuple(round(_crossing(faint_ink, band, s, settings), 2) for band in rule.rule_bands))
+        joined.append((ink, at, rule) if ink[wide_interior].any() else None)
     # ... and which of it is the same ink as a box's across the rule: one stroke through both rows
     starts = np.cumsum([0] + [len(r.boxes) for r in rows]).tolist()
     row_of = [r for r, row in enumerate(rows) for _ in row.boxes]
@@ -506,10 +527,10 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
                 shared[1],
             )
         )
-    scored = iter(zip(found, crossings, strict=True))
+    scored = iter(zip(found, crossings, lightly, strict=True))
 
     def measured(b: BoxScore) -> BoxScore:
-        (ring, over), (above, below, shared_above, shared_below) = next(scored)
+        (ring, over), (above, below, shared_above, shared_below), (light_above, light_below) = next(scored)
         return replace(
             b,
             ring=ring,
@@ -518,6 +539,8 @@ def score_canonical(canon: CanonicalPage, alignment: Alignment, settings: Reader
             joined_below=below,
             shared_above=shared_above,
             shared_below=shared_below,
+            light_joined_above=light_above,
+            light_joined_below=light_below,
         )
 
     return tuple(RowScores(r.official_index, tuple(measured(b) for b in r.boxes)) for r in rows)

@@ -177,12 +177,13 @@ class Thresholds:
     # A row with no mark whose one inked box holds a light line like the voter's own lines on the
     # page is that voter's mark (classify.light_mark): a dry ballpoint or a light pencil draws
     # every mark of a ballot this lightly, while a doubt is lighter than the voter's usual (a
-    # hesitant tick) or thinner and smeared (a ghost).  The box's line ink must reach
-    # ``marginal_stroke`` over ``line_span_mm``; its core (``BoxScore.peak``) at least
-    # ``light_peak_ratio`` of the median of the voter's other lines (lone marks, and lone light
-    # lines like this one, at least ``pen_min_marks`` of them), its inked density at least
-    # ``light_density_ratio`` of theirs, in at most ``light_pieces_excess`` more pieces; every
-    # other box and every cell of the row bare to the blank row's traces; not on 1-bit scans.
+    # hesitant tick) or thinner and smeared (a ghost).  The box's light line ink
+    # (``BoxScore.light_stroke``, at the faint cut) must reach ``marginal_stroke`` over
+    # ``line_span_mm``; its core (``BoxScore.peak``) at least ``light_peak_ratio`` of the median
+    # of the voter's other lines (lone marks, and lone light lines like this one, at least
+    # ``pen_min_marks`` of them), its inked density at least ``light_density_ratio`` of theirs,
+    # in at most ``light_pieces_excess`` more pieces; every other box and every cell of the row
+    # bare to the blank row's traces; not on 1-bit scans.
     # bench/accuracy.py's independent office and cheap scans (seeds 196-197, 7,032 clear rows):
     # light clear marks 0.61-0.71 at the 5th percentile of the peak ratio, 0.83-0.99 at the
     # median; faint ticks 0.75 at the most (of 11), erasures 0.42 (of 10), dots reach only
@@ -190,15 +191,25 @@ class Thresholds:
     # cores (``BoxScore.peak``) must lie within ``light_rest_peak`` of each other: a dry
     # ballpoint's erased check beside its cross left nothing at the faint cut and a core 0.043
     # darker than the bare box's; bare boxes beside light marks 0.037 at the 99th percentile.
-    # And the line's core must be plainly visible, ``light_min_peak`` dark at least: the phone
-    # profile's clear marks that its capture faded (less than half their core plainly visible,
-    # doubtful by the simulator's truth) have cores 0.26-0.34 dark; 0.35 keeps 58 of the 104
-    # light clear marks on office, 27 of 88 on phone.
+    # And the line's core must be plainly visible, ``light_min_levels`` grey levels below the
+    # paper at least (``BoxScore.peak_levels``: on a phone photo the paper is grey and the
+    # black pale, so the same darkness on its scale is less ink to the eye); and the row's cells
+    # together hold less than ``light_rest_cells`` of faint ink above the row's barest cell
+    # (``outside_faint``, summed: a copier's grain covers every cell alike).
+    # bench/calibrate.py of 2026-12-06 (independent simulator, cheap, phone, photocopy, office,
+    # 150 ballots each, seeds 800-803): light lines that pass the rest, clear marks 41 at the 1st
+    # percentile, 65 at the median (192); the phone's clear marks that its capture faded (less
+    # than half their core plainly visible, doubtful by the simulator's truth) 38-49 (11).  At 55
+    # the light clear marks counted without a person go from 29 to 62 on office, 15 to 55 on
+    # cheap, 18 to 20 on phone.  The one other doubt passing (a light check flung from its box
+    # into the next, office) had 0.022 of faint ink in the row's cells above the barest, the clear
+    # marks 0.017 at the most (145; on bench/accuracy.py's held-out scans 0.017 of 277).
     light_peak_ratio: float = 0.8
     light_density_ratio: float = 0.85
     light_pieces_excess: int = 1
     light_rest_peak: float = 0.04
-    light_min_peak: float = 0.35
+    light_min_levels: float = 55.0
+    light_rest_cells: float = 0.02
     # A mark whose table cell is itself covered with faint ink (``BoxScore.outside_faint`` at
     # least ``cell_ink_faint``), hardly darker than it (by less than ``cell_ink_contrast`` at
     # the faint cut) and in ``cell_ink_pieces`` pieces or more goes to a person: a photocopy's
@@ -313,6 +324,9 @@ class ReaderSettings:
     stroke_kernel_mm: float = 1.6
     # ... and standing out from that opening by at least this darkness.
     stroke_contrast: float = 0.2
+    # ... and, for a light pen's lines (``BoxScore.light_stroke``), at the faint cut: a light
+    # pencil's line 0.2-0.3 dark at its core stands out from the opening by 0.2 only here and there.
+    light_stroke_contrast: float = 0.12
     # Line ink in pieces smaller than this (mm²) is scanner noise, not a pen line.
     stroke_speck_mm2: float = 0.15
     # Streaks and creases (load.even_out_lines): a column's or row's paper is this percentile

@@ -30,11 +30,12 @@ from .load import ScanFile
 from .model import BallotTemplate, PageRef, PageResult, Reading
 from .tally import RowRecord
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 # the measurements of a box, as columns of box_scores and fields of BoxScore
 BOX_FIELDS = ("fill", "faint", "darkness", "outside", "outside_faint", "stroke", "span_mm", "edge", "peak",
-              "pieces", "ring", "over_rule", "joined_above", "joined_below",
-              "shared_above", "shared_below", "off_middle_mm",
+              "peak_levels", "light_stroke", "light_span_mm", "light_pieces", "pieces", "ring", "over_rule",
+              "joined_above", "joined_below",
+              "shared_above", "shared_below", "light_joined_above", "light_joined_below", "off_middle_mm",
               "dx_mm", "dy_mm")  # fmt: skip
 
 _SCHEMA = """
@@ -103,6 +104,10 @@ CREATE TABLE box_scores (
     span_mm REAL NOT NULL,
     edge REAL NOT NULL,
     peak REAL NOT NULL,
+    peak_levels REAL NOT NULL,
+    light_stroke REAL NOT NULL,
+    light_span_mm REAL NOT NULL,
+    light_pieces INTEGER NOT NULL,
     pieces INTEGER NOT NULL,
     ring REAL NOT NULL,
     over_rule REAL NOT NULL,
@@ -110,6 +115,8 @@ CREATE TABLE box_scores (
     joined_below REAL NOT NULL,
     shared_above REAL NOT NULL,
     shared_below REAL NOT NULL,
+    light_joined_above REAL NOT NULL,
+    light_joined_below REAL NOT NULL,
     off_middle_mm REAL NOT NULL,
     dx_mm REAL NOT NULL,
     dy_mm REAL NOT NULL,

@@ -383,9 +383,19 @@ def test_a_mark_whose_ink_is_thin_over_its_area_unlike_the_voters_goes_to_review
     assert not classify_page(rows, T)[-1].needs_review
 
 
-def _light(level: int, peak: float = 0.45) -> BoxScore:
-    """A dry ballpoint's check as the reader measures one: line ink short of a certain mark's."""
-    return replace(_box(level, fill=0.01, faint=0.08, stroke=0.05, span=3.5), darkness=0.08 * 0.4, peak=peak, pieces=1)
+def _light(level: int, peak: float = 0.45, levels_per_unit: float = 216.0) -> BoxScore:
+    """A light pencil's check as the reader measures one: line ink short of a certain mark's, and
+    at the line-ink cut hardly any (its line stands out only at the faint cut)."""
+    return replace(
+        _box(level, fill=0.01, faint=0.08, stroke=0.01, span=1.0),
+        darkness=0.08 * 0.4,
+        peak=peak,
+        peak_levels=peak * levels_per_unit,
+        pieces=3,
+        light_stroke=0.08,
+        light_span_mm=3.5,
+        light_pieces=1,
+    )
 
 
 def _light_page(*last: BoxScore, rows: int = 6) -> tuple[RowScores, ...]:
@@ -402,10 +412,20 @@ def test_a_light_pens_lines_like_the_voters_others_count_and_a_lighter_one_waits
     for peak in (0.33, 0.3):
         hesitant = classify_page(_light_page(_light(0, peak), _box(1), _box(2)), T)[-1]
         assert hesitant.needs_review and hesitant.reasons
-    low = tuple(RowScores(r.official_index, tuple(replace(b, peak=0.36) if b.stroke else b for b in r.boxes))
+    low = tuple(RowScores(r.official_index, tuple(replace(b, peak=0.36) if b.light_stroke else b for b in r.boxes))
                 for r in _light_page(_light(0, 0.36), _box(1), _box(2)))  # fmt: skip
     assert not classify_page(low, T)[-1].needs_review  # a pen this light throughout
+    grain = 0.8 * T.outside_trace  # a copier's grain, alike in every cell of the row
+    grainy = (replace(_light(0), outside_faint=grain), _box(1, outside_faint=grain), _box(2, outside_faint=grain))
+    assert not classify_page(_light_page(*grainy), T)[-1].needs_review
     assert classify_page(_light_page(_light(0, 0.36), _box(1), _box(2)), T)[-1].needs_review  # among 0.45s
+    # the same lines on a phone photo, whose grey paper and pale black leave fewer grey levels
+    # between them: too light to be plainly seen, whatever the voter's other marks
+    pale = T.light_min_levels / 0.45 - 1.0
+    faded = tuple(RowScores(r.official_index, tuple(replace(b, peak_levels=b.peak * pale) if b.light_stroke else b
+                                                     for b in r.boxes))
+                  for r in _light_page(_light(0), _box(1), _box(2)))  # fmt: skip
+    assert classify_page(faded, T)[-1].needs_review
 
 
 def test_a_light_line_with_anything_else_in_its_row_or_without_a_pen_to_compare_waits() -> None:
@@ -417,7 +437,9 @@ def test_a_light_line_with_anything_else_in_its_row_or_without_a_pen_to_compare_
         (replace(_light(0), outside_faint=0.02), _box(1), _box(2)),  # the line runs out of its own box
         (_light(0), _box(1), erased_unseen),
         (_light(0), replace(_box(1), peak=0.1), erased_unseen),  # two such erasures alike
-        (replace(_light(0), pieces=3), _box(1), _box(2)),  # broken unlike the voter's
+        (replace(_light(0), light_pieces=3), _box(1), _box(2)),  # broken unlike the voter's
+        (_light(0), _box(1, outside_faint=0.012), _box(2, outside_faint=0.01)),  # a tail through two cells
+        (replace(_light(0), light_joined_below=T.over_rule_min), _box(1), _box(2)),  # a light line into the next row
         (replace(_light(0), darkness=0.08 * 0.3), _box(1), _box(2)),  # thinner over its area
     ):
         assert classify_page(_light_page(*row), T)[-1].needs_review, row

@@ -57,7 +57,9 @@ def test_a_loop_drawn_round_a_box_closes_its_ring_and_nothing_else_does(tmp_path
     assert rings[3][1] >= T.ring_closed and rings[5][2] >= T.ring_closed and rings[1][2] >= T.ring_closed
     assert T.ring_beside * 0.5 <= rings[7][0] < T.ring_closed
     assert rings[9][0] < T.ring_beside
-    others = [r for i, row in enumerate(rings) for j, r in enumerate(row) if (i, j) not in {(3, 1), (5, 2), (7, 0), (1, 2)}]
+    others = [
+        r for i, row in enumerate(rings) for j, r in enumerate(row) if (i, j) not in {(3, 1), (5, 2), (7, 0), (1, 2)}
+    ]
     assert max(others) < T.ring_beside  # a loop's ink is never another box's
 
 
@@ -288,3 +290,62 @@ def test_two_boxes_rubbed_alike_beside_a_mark_go_to_review_and_a_fold_across_the
     decisions = classify_page(scores, T)
     assert decisions[2].needs_review and decisions[2].reasons, decisions[2]
     assert (decisions[6].level, decisions[6].needs_review) == (0, False), decisions[6]
+
+
+def test_a_light_pencils_line_is_line_ink_at_the_faint_cut_and_its_core_is_measured_in_grey_levels(
+    tmp_path: Path,
+) -> None:
+    """A check drawn 45 grey levels below the paper with a 0.35 mm lead, blurred as a scanner's
+    optics blur it: at the line-ink cut it is hardly there, at the faint cut it reaches like a line."""
+    canon, alignment, paper = _page(tmp_path)
+    s = canon.px_per_mm
+    drawn = np.zeros(canon.pixels.shape, np.float32)
+    box = alignment.page.rows[4].boxes[1]
+    pen = max(1, round(0.35 * s))
+    for (x0, y0), (x1, y1) in (((1.5, 3.8), (3.0, 5.8)), ((3.0, 5.8), (6.0, 1.2))):
+        start = (round((box.x_mm + x0) * s), round((box.y_mm + y0) * s))
+        cv2.line(drawn, start, (round((box.x_mm + x1) * s), round((box.y_mm + y1) * s)), 45.0, pen, cv2.LINE_AA)
+    drawn = cv2.GaussianBlur(drawn, (0, 0), 0.08 * s)
+    pixels = np.clip(canon.pixels.astype(np.float32) - drawn, 0, 255).astype(np.uint8)
+    scores = score_canonical(CanonicalPage(pixels, s, canon.paper, canon.ink), alignment, DEFAULT_READER)
+    check = scores[4].boxes[1]
+    assert check.stroke < T.marginal_stroke  # the line-ink cut breaks it into specks
+    assert check.light_stroke >= T.marginal_stroke and check.light_span_mm >= T.line_span_mm
+    assert 40 <= check.peak_levels <= 55  # about the 45 levels it was drawn at, with the paper's own grain
+    bare = [b for r in scores for b in r.boxes if b is not check]
+    assert max(b.light_stroke for b in bare) == 0.0 and max(b.peak_levels for b in bare) < 15
+
+
+def test_one_light_stroke_through_two_rows_boxes_is_no_vote_in_either(tmp_path: Path) -> None:
+    """A light pencil voter's checks count by themselves; a light line drawn from one row's box into
+    the next row's box is one stroke, read at the faint cut running over the rule: both rows wait."""
+    from dataclasses import replace
+
+    from scanner.classify import classify_page
+
+    canon, alignment, paper = _page(tmp_path)
+    s = canon.px_per_mm
+    rows = alignment.page.rows
+    drawn = np.zeros(canon.pixels.shape, np.float32)
+    pen = max(1, round(0.4 * s))
+
+    def line(a: tuple[float, float], b: tuple[float, float]) -> None:
+        start, end = (round(a[0] * s), round(a[1] * s)), (round(b[0] * s), round(b[1] * s))
+        cv2.line(drawn, start, end, 62.0, pen, cv2.LINE_AA)
+
+    for r, level in ((0, 0), (2, 2), (8, 0), (10, 2), (11, 1)):  # the voter's own light checks
+        box = rows[r].boxes[level]
+        line((box.x_mm + 1.5, box.y_mm + 3.8), (box.x_mm + 3.0, box.y_mm + 5.8))
+        line((box.x_mm + 3.0, box.y_mm + 5.8), (box.x_mm + 6.0, box.y_mm + 1.2))
+    top, below = rows[4].boxes[1], rows[5].boxes[1]
+    line((top.cx_mm - 1.0, top.cy_mm - 1.5), (below.cx_mm + 1.0, below.cy_mm + 1.5))
+    drawn = cv2.GaussianBlur(drawn, (0, 0), 0.08 * s)
+    pixels = np.clip(canon.pixels.astype(np.float32) - drawn, 0, 255).astype(np.uint8)
+    scores = score_canonical(CanonicalPage(pixels, s, canon.paper, canon.ink), alignment, DEFAULT_READER)
+    assert scores[4].boxes[1].light_joined_below >= T.over_rule_min
+    assert scores[5].boxes[1].light_joined_above >= T.over_rule_min
+    decisions = classify_page(scores, replace(T, blank_to_review=False))
+    assert [(decisions[r].level, decisions[r].needs_review) for r in (0, 2, 8, 10)] == [
+        (0, False), (2, False), (0, False), (2, False)
+    ]  # fmt: skip
+    assert decisions[4].needs_review and decisions[5].needs_review, decisions[4:6]
