@@ -185,6 +185,13 @@ def test_a_ticks_tail_leaving_its_box_by_the_corner_at_a_shallow_slant_is_follow
     assert decisions[2].needs_review and decisions[3].needs_review, (decisions[2], decisions[3])
 
 
+def _arms(pixels: np.ndarray, box, arms, s: float, ink: int, pen: int) -> None:  # type: ignore[no-untyped-def]
+    """Straight strokes between points given in mm from ``box``'s top left corner."""
+    for (x0, y0), (x1, y1) in arms:
+        start = (round((box.x_mm + x0) * s), round((box.y_mm + y0) * s))
+        cv2.line(pixels, start, (round((box.x_mm + x1) * s), round((box.y_mm + y1) * s)), ink, pen, cv2.LINE_AA)
+
+
 def test_a_big_cross_running_over_the_rule_is_not_joined_to_the_next_rows_own_cross(tmp_path: Path) -> None:
     """A cross whose arms run 1.7 mm out of its box (the rule is 1 mm below it, the next box 2 mm),
     over the rule into the next row's gap, beside that row's own cross in the same column, itself
@@ -199,19 +206,23 @@ def test_a_big_cross_running_over_the_rule_is_not_joined_to_the_next_rows_own_cr
     rows = alignment.page.rows
     big, below = rows[2].boxes[1], rows[3].boxes[1]
     pen, ink = max(2, round(0.5 * s)), int(paper * 0.3)
-    for (x0, y0), (x1, y1) in (
-        ((-1.0, 0.5), (big.w_mm + 1.0, big.h_mm + 1.7)),
-        ((big.w_mm + 1.0, 0.5), (-1.0, big.h_mm + 1.7)),
-    ):
-        start = (round((big.x_mm + x0) * s), round((big.y_mm + y0) * s))
-        cv2.line(pixels, start, (round((big.x_mm + x1) * s), round((big.y_mm + y1) * s)), ink, pen, cv2.LINE_AA)
+    _arms(
+        pixels,
+        big,
+        (((-1.0, 0.5), (big.w_mm + 1.0, big.h_mm + 1.7)), ((big.w_mm + 1.0, 0.5), (-1.0, big.h_mm + 1.7))),
+        s,
+        ink,
+        pen,
+    )
     # the cross below runs out of its box too, up into the gap, to 0.3 mm from its frame
-    for (x0, y0), (x1, y1) in (
-        ((2.0, -0.3), (below.w_mm - 2.0, below.h_mm)),
-        ((below.w_mm - 2.0, -0.3), (2.0, below.h_mm)),
-    ):
-        start = (round((below.x_mm + x0) * s), round((below.y_mm + y0) * s))
-        cv2.line(pixels, start, (round((below.x_mm + x1) * s), round((below.y_mm + y1) * s)), ink, pen, cv2.LINE_AA)
+    _arms(
+        pixels,
+        below,
+        (((2.0, -0.3), (below.w_mm - 2.0, below.h_mm)), ((below.w_mm - 2.0, -0.3), (2.0, below.h_mm))),
+        s,
+        ink,
+        pen,
+    )
     scores = score_canonical(CanonicalPage(pixels, s, canon.paper, canon.ink), alignment, DEFAULT_READER)
     crossing, own = scores[2].boxes[1], scores[3].boxes[1]
     assert crossing.joined_below >= T.over_rule_min  # the big cross's arms do cross the rule
@@ -248,9 +259,7 @@ def test_two_crosses_each_running_over_the_rule_apart_are_two_votes(tmp_path: Pa
             ),
         ),
     ):
-        for (x0, y0), (x1, y1) in arms:
-            start = (round((box.x_mm + x0) * s), round((box.y_mm + y0) * s))
-            cv2.line(pixels, start, (round((box.x_mm + x1) * s), round((box.y_mm + y1) * s)), ink, pen, cv2.LINE_AA)
+        _arms(pixels, box, arms, s, ink, pen)
     scores = score_canonical(CanonicalPage(pixels, s, canon.paper, canon.ink), alignment, DEFAULT_READER)
     top, bottom = scores[2].boxes[0], scores[3].boxes[1]
     assert top.joined_below >= T.over_rule_min and bottom.joined_above >= T.over_rule_min  # both cross the rule
